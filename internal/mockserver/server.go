@@ -1,0 +1,333 @@
+// Package mockserver is an in-memory, concurrency-safe fake of the four platforms' APIs at their
+// documented paths, with a request journal, reset and fault injection. It is the reference for
+// every test and the embedded default platform for the demo.
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/mockapi"
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/refactor"
+)
+
+// Entry is one journaled request to a platform path (control endpoints are not journaled).
+type Entry struct {
+	Time   string          `json:"time"`
+	Method string          `json:"method"`
+	Path   string          `json:"path"`
+	Query  string          `json:"query"`
+	Body   json.RawMessage `json:"body"`
+	Status int             `json:"status"`
+	// Fault names the injected fault that hit this request: "status", "drop", or empty.
+	Fault string `json:"fault,omitempty"`
+	// Platform is the platform whose fake served the request.
+	Platform string `json:"platform"`
+}
+
+// FaultRule injects failures into requests whose method and path match.
+type FaultRule struct {
+	// Method matches the HTTP method; empty matches any.
+	Method string `json:"method,omitempty"`
+	// Path is a pattern in which * matches any run of characters, e.g. "/ai/llm*".
+	Path string `json:"path"`
+	// Status, when set, answers with this status in the platform's envelope without processing.
+	Status int `json:"status,omitempty"`
+	// RetryAfter is sent as the Retry-After header with Status.
+	RetryAfter string `json:"retry_after,omitempty"`
+	// LatencyMS delays the request before anything else.
+	LatencyMS int `json:"latency_ms,omitempty"`
+	// Drop processes the request, then closes the connection without answering.
+	Drop bool `json:"drop,omitempty"`
+	// Count limits the rule to the next N matching requests; 0 means no limit.
+	Count int `json:"count,omitempty"`
+	// Probability fires the rule for this share of matching requests; 0 means always.
+	Probability float64 `json:"probability,omitempty"`
+}
+
+type activeFault struct {
+	FaultRule
+	pattern   *regexp.Regexp
+	remaining int
+}
+
+// Server serves all four platforms under one root.
+type Server struct {
+	token     string
+	platforms []mockapi.Platform
+
+	mu      sync.Mutex
+	journal []Entry
+	faults  []*activeFault
+}
+
+// New returns a server that accepts only the bearer token.
+func New(token string) *Server {
+	return &Server{
+		token: token,
+		platforms: []mockapi.Platform{
+			refactor.New(), flashback.New(), barndoor.New(), keywordsai.New(),
+		},
+	}
+}
+
+// Requests returns a copy of the journal.
+func (s *Server) Requests() []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Entry(nil), s.journal...)
+}
+
+// ClearRequests empties the journal.
+func (s *Server) ClearRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.journal = nil
+}
+
+// Reset empties every platform's data, the journal and the faults.
+func (s *Server) Reset() {
+	for _, p := range s.platforms {
+		p.Reset()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.journal = nil
+	s.faults = nil
+}
+
+// SetFaults replaces the fault rules; an empty list clears them.
+func (s *Server) SetFaults(rules []FaultRule) error {
+	active := make([]*activeFault, 0, len(rules))
+	for _, r := range rules {
+		pattern, err := globPattern(r.Path)
+		if err != nil {
+			return err
+		}
+		active = append(active, &activeFault{FaultRule: r, pattern: pattern, remaining: r.Count})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = active
+	return nil
+}
+
+// Faults returns the rules in force, with Count holding what remains of each.
+func (s *Server) Faults() []FaultRule {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]FaultRule, 0, len(s.faults))
+	for _, f := range s.faults {
+		r := f.FaultRule
+		r.Count = f.remaining
+		out = append(out, r)
+	}
+	return out
+}
+
+func globPattern(glob string) (*regexp.Regexp, error) {
+	parts := strings.Split(glob, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.Compile("^" + strings.Join(parts, ".*") + "$")
+}
+
+// pickFault returns the first rule that fires for the request, spending one of its count.
+func (s *Server) pickFault(method, path string) *FaultRule {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.faults {
+		if (f.Method != "" && !strings.EqualFold(f.Method, method)) || !f.pattern.MatchString(path) {
+			continue
+		}
+		if f.Count > 0 && f.remaining <= 0 {
+			continue
+		}
+		if f.Probability > 0 && rand.Float64() >= f.Probability {
+			continue
+		}
+		if f.Count > 0 {
+			f.remaining--
+		}
+		rule := f.FaultRule
+		return &rule
+	}
+	return nil
+}
+
+func (s *Server) record(e Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.journal = append(s.journal, e)
+}
+
+// ServeHTTP routes control endpoints under /_mock/ and platform paths to their fakes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_mock/") {
+		s.serveControl(w, r)
+		return
+	}
+	var platform mockapi.Platform
+	for _, p := range s.platforms {
+		if p.Match(r.URL.Path) {
+			platform = p
+			break
+		}
+	}
+	if platform == nil {
+		mockapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "no platform serves " + r.URL.Path})
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	entry := Entry{
+		Time: mockapi.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Body: journalBody(body), Platform: platform.Name(),
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() {
+		entry.Status = rec.status
+		s.record(entry)
+	}()
+
+	fault := s.pickFault(r.Method, r.URL.Path)
+	if fault != nil && fault.LatencyMS > 0 {
+		select {
+		case <-time.After(time.Duration(fault.LatencyMS) * time.Millisecond):
+		case <-r.Context().Done():
+			rec.status = 499
+			return
+		}
+	}
+	if !s.authorized(r) {
+		platform.WriteError(rec, http.StatusUnauthorized, "invalid or missing bearer token")
+		return
+	}
+	if fault != nil && fault.Status != 0 {
+		entry.Fault = "status"
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		platform.WriteError(rec, fault.Status, "injected fault")
+		return
+	}
+	if fault != nil && fault.Drop {
+		entry.Fault = "drop"
+		processed := httptest.NewRecorder()
+		platform.Handle(processed, r, body)
+		rec.status = processed.Code
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		// Without a hijackable connection, abort the handler so the client sees a broken response.
+		panic(http.ErrAbortHandler)
+	}
+	platform.Handle(rec, r, body)
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	auth := r.Header.Get("Authorization")
+	return s.token != "" && auth == "Bearer "+s.token
+}
+
+// journalBody keeps a JSON body as JSON and anything else as a JSON string.
+func journalBody(body []byte) json.RawMessage {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return json.RawMessage("null")
+	}
+	if json.Valid(trimmed) {
+		return json.RawMessage(trimmed)
+	}
+	quoted, _ := json.Marshal(string(body))
+	return quoted
+}
+
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/_mock/requests" && r.Method == http.MethodGet:
+		mockapi.WriteJSON(w, http.StatusOK, s.Requests())
+	case r.URL.Path == "/_mock/requests" && r.Method == http.MethodDelete:
+		s.ClearRequests()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_mock/reset" && r.Method == http.MethodPost:
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_mock/faults" && r.Method == http.MethodGet:
+		mockapi.WriteJSON(w, http.StatusOK, s.Faults())
+	case r.URL.Path == "/_mock/faults" && r.Method == http.MethodDelete:
+		_ = s.SetFaults(nil)
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_mock/faults" && r.Method == http.MethodPost:
+		rules, err := decodeFaultRules(r.Body)
+		if err == nil {
+			err = s.SetFaults(rules)
+		}
+		if err != nil {
+			mockapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		mockapi.WriteJSON(w, http.StatusOK, s.Faults())
+	default:
+		mockapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})
+	}
+}
+
+// decodeFaultRules accepts a JSON array of rules, {"rules": [...]}, or one rule object.
+func decodeFaultRules(body io.Reader) ([]FaultRule, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimSpace(data)
+	var rules []FaultRule
+	if len(data) > 0 && data[0] == '[' {
+		err = json.Unmarshal(data, &rules)
+		return rules, err
+	}
+	var wrapper struct {
+		Rules []FaultRule `json:"rules"`
+	}
+	if err = json.Unmarshal(data, &wrapper); err == nil && wrapper.Rules != nil {
+		return wrapper.Rules, nil
+	}
+	var one FaultRule
+	if err = json.Unmarshal(data, &one); err != nil {
+		return nil, err
+	}
+	return []FaultRule{one}, nil
+}
+
+// statusRecorder remembers the status written through it.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}

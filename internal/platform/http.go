@@ -1,0 +1,308 @@
+package platform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Defaults of the transport; the Terraform provider block can override each.
+const (
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+)
+
+// HTTPConfig configures the HTTP layer every platform client shares.
+type HTTPConfig struct {
+	Platform Name
+	// Endpoint is the server root the platform's documented paths hang from.
+	Endpoint string
+	Token    string
+	// UserAgent is sent on every request, e.g. "terraform-provider-llm/1.2.3".
+	UserAgent string
+	// MaxRetries is the number of retries after the first attempt; negative means none.
+	MaxRetries int
+	// RequestTimeout bounds one attempt; the caller's context bounds the whole operation.
+	RequestTimeout time.Duration
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	// Limiter, when set, is shared by every request of the Terraform provider instance.
+	Limiter *rate.Limiter
+	// Logger receives retryablehttp's log lines (the Terraform provider bridges it to tflog).
+	Logger retryablehttp.LeveledLogger
+	// Transport replaces the default transport (tests).
+	Transport http.RoundTripper
+}
+
+// ErrorDecoder reads a platform's error envelope into a code and a message. It returns empty
+// strings when the body is not in the envelope; the HTTP layer then uses the raw body.
+type ErrorDecoder func(body []byte) (code, message string)
+
+// HTTP is the shared transport: bearer token, user agent, retries with backoff and jitter that
+// honour Retry-After, a shared rate limit, error envelopes decoded into *APIError, and redaction.
+type HTTP struct {
+	cfg    HTTPConfig
+	base   *url.URL
+	decode ErrorDecoder
+	client *retryablehttp.Client
+}
+
+// Request is one API call.
+type Request struct {
+	Method string
+	// Path is appended to the endpoint as is, trailing slash included.
+	Path  string
+	Query url.Values
+	// Body is marshalled to JSON when not nil.
+	Body any
+	// Secrets are redacted from any error built for this request (the token always is).
+	Secrets []string
+	// NotIdempotent marks a request that must not be resent once it may have reached the platform
+	// (a create). Such a request is retried only on 429 or when the connection was never made;
+	// other failures come back wrapped as ambiguous so the caller can look the record up.
+	NotIdempotent bool
+}
+
+// Response is a successful (2xx) answer.
+type Response struct {
+	Status int
+	Body   []byte
+}
+
+type requestKey struct{}
+
+// NewHTTP builds the transport. It refuses to send the token over plain HTTP to a remote host.
+func NewHTTP(cfg HTTPConfig, decode ErrorDecoder) (*HTTP, error) {
+	base, err := CheckEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		transport = cleanhttp.DefaultPooledTransport()
+	}
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: &limitedTransport{next: transport, limiter: cfg.Limiter}, Timeout: cfg.RequestTimeout}
+	rc.RetryMax = max(cfg.MaxRetries, 0)
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	// A nil logger silences retryablehttp's default stderr logger.
+	rc.Logger = cfg.Logger
+	return &HTTP{cfg: cfg, base: base, decode: decode, client: rc}, nil
+}
+
+// CheckEndpoint parses an endpoint and allows https anywhere and http only to a loopback address,
+// so the bearer token never crosses a network in clear text.
+func CheckEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("endpoint %q is not an absolute http(s) URL", endpoint)
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("endpoint %q uses plain http to a remote host: the token would travel unencrypted; use https (plain http is allowed only to a loopback address such as 127.0.0.1 or localhost)", endpoint)
+	}
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback IP address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Do sends req and returns the 2xx response, or an error whose text holds no secret.
+func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
+	secrets := append([]string{h.cfg.Token}, req.Secrets...)
+	var body []byte
+	if req.Body != nil {
+		var err error
+		if body, err = json.Marshal(req.Body); err != nil {
+			return Response{}, fmt.Errorf("%s %s %s: encoding the request: %w", h.cfg.Platform, req.Method, req.Path, err)
+		}
+	}
+	target := h.base.JoinPath(req.Path)
+	// JoinPath drops a trailing slash that keywordsai's paths need.
+	if strings.HasSuffix(req.Path, "/") && !strings.HasSuffix(target.Path, "/") {
+		target.Path += "/"
+	}
+	if len(req.Query) > 0 {
+		target.RawQuery = req.Query.Encode()
+	}
+	ctx = context.WithValue(ctx, requestKey{}, &req)
+	var reader any
+	if body != nil {
+		reader = body
+	}
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target.String(), reader)
+	if err != nil {
+		return Response{}, fmt.Errorf("%s %s %s: building the request: %w", h.cfg.Platform, req.Method, req.Path, err)
+	}
+	hreq.Header.Set("Authorization", "Bearer "+h.cfg.Token)
+	hreq.Header.Set("User-Agent", h.cfg.UserAgent)
+	hreq.Header.Set("Accept", "application/json")
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := h.client.Do(hreq)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		msg := Redact(err.Error(), secrets...)
+		wrapped := fmt.Errorf("%s %s %s: %s", h.cfg.Platform, req.Method, req.Path, msg)
+		if req.NotIdempotent && !neverSent(err) && ctx.Err() == nil {
+			return Response{}, &AmbiguousError{Err: wrapped}
+		}
+		if ctx.Err() != nil {
+			return Response{}, fmt.Errorf("%w (%s)", ctx.Err(), wrapped.Error())
+		}
+		return Response{}, wrapped
+	}
+	defer resp.Body.Close()
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if readErr != nil {
+		wrapped := fmt.Errorf("%s %s %s: reading the response: %s", h.cfg.Platform, req.Method, req.Path, Redact(readErr.Error(), secrets...))
+		if req.NotIdempotent {
+			return Response{}, &AmbiguousError{Err: wrapped}
+		}
+		return Response{}, wrapped
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return Response{Status: resp.StatusCode, Body: data}, nil
+	}
+	code, message := "", ""
+	if h.decode != nil {
+		code, message = h.decode(data)
+	}
+	if message == "" {
+		message = strings.TrimSpace(string(data))
+		if len(message) > 500 {
+			message = message[:500] + "..."
+		}
+	}
+	apiErr := &APIError{
+		Platform: h.cfg.Platform,
+		Kind:     KindForStatus(resp.StatusCode),
+		Status:   resp.StatusCode,
+		Code:     Redact(code, secrets...),
+		Message:  Redact(message, secrets...),
+		Method:   req.Method,
+		Path:     req.Path,
+	}
+	if req.NotIdempotent && resp.StatusCode >= 500 {
+		return Response{}, &AmbiguousError{Err: apiErr}
+	}
+	return Response{}, apiErr
+}
+
+// DecodeJSON unmarshals a response body, turning a malformed body into a *DecodeError.
+func (h *HTTP) DecodeJSON(req Request, resp Response, out any) error {
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return &DecodeError{Platform: h.cfg.Platform, Method: req.Method, Path: req.Path, Err: errors.New(Redact(err.Error(), append([]string{h.cfg.Token}, req.Secrets...)...))}
+	}
+	return nil
+}
+
+// AmbiguousError says a non-idempotent request failed in a way that leaves unknown whether the
+// platform processed it.
+type AmbiguousError struct{ Err error }
+
+func (e *AmbiguousError) Error() string { return e.Err.Error() + " (the platform may have processed it)" }
+
+// Unwrap returns the underlying failure.
+func (e *AmbiguousError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrAmbiguous) true.
+func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
+
+// neverSent reports a failure that happened before the request could reach the server.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	notIdempotent := false
+	if req, ok := ctx.Value(requestKey{}).(*Request); ok {
+		notIdempotent = req.NotIdempotent
+	}
+	if err != nil {
+		if notIdempotent && !neverSent(err) {
+			return false, nil
+		}
+		// Bad URLs and TLS certificate errors do not heal; retryablehttp's policy knows them.
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true, nil
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return !notIdempotent, nil
+	}
+	return false, nil
+}
+
+// backoff honours Retry-After (seconds or an HTTP date) on 429 and 503, and otherwise waits an
+// exponentially growing time with full jitter so that parallel resources do not retry in lockstep.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.Header.Get("Retry-After") != "" &&
+		(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	}
+	ceiling := minWait << min(attempt, 20)
+	if ceiling > maxWait || ceiling <= 0 {
+		ceiling = maxWait
+	}
+	return minWait/2 + rand.N(ceiling-minWait/2+1)
+}
+
+// limitedTransport waits for the shared rate limiter before every attempt, retries included.
+type limitedTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.limiter != nil {
+		if err := t.limiter.Wait(req.Context()); err != nil {
+			return nil, err
+		}
+	}
+	return t.next.RoundTrip(req)
+}
