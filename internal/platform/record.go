@@ -46,6 +46,8 @@ type Record struct {
 	CatalogSlug string
 	CreatedAt   string
 	UpdatedAt   string
+	// Managed marks a record the platform itself owns (keywordsai is_managed): it cannot be changed or deleted.
+	Managed bool
 
 	// MaskedCredentials is what refactor echoes for credentials ("sk-***"). It is evidence that a
 	// credential is set and must never be written back to the platform or to Terraform state.

@@ -152,3 +152,60 @@ func NameStrings() []string {
 
 // AcceptsModelProvider reports whether the platform accepts the canonical model provider value.
 func (s Spec) AcceptsModelProvider(v string) bool { return slices.Contains(s.ModelProviders, v) }
+
+// modelProviderWire maps canonical model_provider values to each platform's wire values. A
+// platform without an entry for a value does not accept it; keywordsai has no model provider.
+var modelProviderWire = map[Name]map[string]string{
+	Refactor: {
+		"openai": "openai", "anthropic": "anthropic", "google_ai": "google", "vertex": "google-vertex",
+		"azure_openai": "azure", "bedrock": "amazon-bedrock", "xai": "xai",
+	},
+	Flashback: func() map[string]string {
+		m := map[string]string{}
+		for _, v := range CanonicalModelProviders {
+			m[v] = "OTHER"
+		}
+		m["openai"], m["anthropic"], m["google_ai"], m["vertex"], m["bedrock"] = "OPENAI", "ANTHROPIC", "GOOGLE", "GOOGLE", "AWS"
+		return m
+	}(),
+	Barndoor: func() map[string]string {
+		m := map[string]string{}
+		for _, v := range CanonicalModelProviders {
+			m[v] = v
+		}
+		return m
+	}(),
+}
+
+// ModelProviderToWire maps a canonical model_provider to the platform's wire value.
+func ModelProviderToWire(p Name, canonical string) (string, error) {
+	wire, ok := modelProviderWire[p][canonical]
+	if !ok {
+		return "", fmt.Errorf("model_provider %q is not supported by %s: expected one of %s", canonical, p, strings.Join(Specs[p].ModelProviders, ", "))
+	}
+	return wire, nil
+}
+
+// ModelProviderFromWire maps a wire value back to the first canonical value (in
+// CanonicalModelProviders order) that maps to it. It returns the wire value unchanged when no
+// canonical value maps to it, so an unexpected value shows up as drift instead of vanishing.
+func ModelProviderFromWire(p Name, wire string) string {
+	for _, canonical := range CanonicalModelProviders {
+		if w, ok := modelProviderWire[p][canonical]; ok && w == wire {
+			return canonical
+		}
+	}
+	return wire
+}
+
+// SameModelProvider reports whether two canonical values mean the same wire value on the
+// platform (flashback maps google_ai and vertex both to GOOGLE), so a read-back keeps the
+// configured value instead of showing a diff.
+func SameModelProvider(p Name, a, b string) bool {
+	if a == b {
+		return true
+	}
+	wa, okA := modelProviderWire[p][a]
+	wb, okB := modelProviderWire[p][b]
+	return okA && okB && wa == wb
+}
