@@ -236,7 +236,9 @@ func (h *HTTP) DecodeJSON(req Request, resp Response, out any) error {
 // platform processed it.
 type AmbiguousError struct{ Err error }
 
-func (e *AmbiguousError) Error() string { return e.Err.Error() + " (the platform may have processed it)" }
+func (e *AmbiguousError) Error() string {
+	return e.Err.Error() + " (the platform may have processed it)"
+}
 
 // Unwrap returns the underlying failure.
 func (e *AmbiguousError) Unwrap() error { return e.Err }
