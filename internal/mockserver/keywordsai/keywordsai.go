@@ -1,33 +1,424 @@
-// Package keywordsai is the in-memory fake of the keywordsai platform's API.
+// Package keywordsai is the in-memory fake of the keywordsai (Keywords AI, now Respan) custom
+// provider API: a Django REST Framework service under /api/providers/ whose paths all end in a
+// slash, whose records are keyed by the user-chosen provider_id, and whose create is an upsert.
 package keywordsai
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/mockapi"
 )
 
-// Mock is the keywordsai fake. Placeholder until its handlers land.
-type Mock struct{}
+// Paths and limits of the fake.
+const (
+	collectionPath = "/api/providers/"
+	// maxNameLength is the column size a DRF CharField for provider_name would carry.
+	maxNameLength = 255
+)
 
-// New returns an empty fake.
-func New() *Mock { return &Mock{} }
+// ManagedProviderID is the provider the platform itself owns; the fake starts with it so the
+// 403 answers to changing or deleting a managed provider can be exercised.
+const (
+	ManagedProviderID   = "respan-managed-openai"
+	ManagedProviderName = "Respan managed OpenAI"
+	managedCreatedAt    = "2024-01-01T00:00:00.000Z"
+)
+
+// Messages the platform answers with, word for word where the docs show them.
+const (
+	msgNotFound         = "Not found."
+	msgRequired         = "This field is required."
+	msgNotNull          = "This field may not be null."
+	msgNotBlank         = "This field may not be blank."
+	msgNotString        = "Not a valid string."
+	msgPattern          = "This value does not match the required pattern."
+	msgReadOnly         = "This field is read-only."
+	msgManagedDelete    = "Cannot delete managed provider. This provider is managed by Respan and cannot be deleted."
+	msgManagedNoChanges = "Managed providers cannot be modified."
+)
+
+// providerIDPattern is the shape of a user-chosen provider_id: it is used in URL paths, so it
+// holds no slash, and it starts with a letter or digit.
+var providerIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+
+// provider is one stored record. APIKey and ExtraKwargs are write-only: kept, never answered.
+type provider struct {
+	ProviderID  string
+	Name        string
+	APIKey      string
+	ExtraKwargs map[string]any
+	Managed     bool
+	CreatedAt   string
+	UpdatedAt   *string
+}
+
+// view is the provider as the API answers it: never api_key, never extra_kwargs.
+func (p *provider) view() map[string]any {
+	var updated any
+	if p.UpdatedAt != nil {
+		updated = *p.UpdatedAt
+	}
+	return map[string]any{
+		"id":            p.ProviderID,
+		"provider_id":   p.ProviderID,
+		"provider_name": p.Name,
+		"is_managed":    p.Managed,
+		"created_at":    p.CreatedAt,
+		"updated_at":    updated,
+	}
+}
+
+// Mock is the keywordsai fake. It is safe for concurrent use.
+type Mock struct {
+	mu        sync.Mutex
+	providers map[string]*provider
+	// order keeps creation order for the list.
+	order []string
+}
+
+// New returns a fake holding only the managed provider.
+func New() *Mock {
+	m := &Mock{}
+	m.Reset()
+	return m
+}
 
 // Name is the platform name.
 func (m *Mock) Name() string { return "keywordsai" }
 
-// Match reports whether the path belongs to keywordsai.
-func (m *Mock) Match(path string) bool { return false }
-
-// Handle serves a request.
-func (m *Mock) Handle(w http.ResponseWriter, r *http.Request, body []byte) {
-	m.WriteError(w, http.StatusNotImplemented, "not implemented")
+// Match claims /api/providers with or without a trailing slash, so that a path missing its slash
+// gets the platform's own 404 rather than the core's.
+func (m *Mock) Match(path string) bool {
+	return path == strings.TrimSuffix(collectionPath, "/") || strings.HasPrefix(path, collectionPath)
 }
 
-// WriteError answers in the platform's error envelope.
+// WriteError answers in DRF's {"detail": ...} envelope.
 func (m *Mock) WriteError(w http.ResponseWriter, status int, message string) {
-	mockapi.WriteJSON(w, status, map[string]string{"message": message})
+	if status == http.StatusUnauthorized {
+		// DRF's token authentication names its scheme in the challenge.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+	}
+	mockapi.WriteJSON(w, status, map[string]string{"detail": message})
 }
 
-// Reset empties all data.
-func (m *Mock) Reset() {}
+// Reset drops every custom provider and restores the managed one.
+func (m *Mock) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.providers = map[string]*provider{
+		ManagedProviderID: {
+			ProviderID: ManagedProviderID,
+			Name:       ManagedProviderName,
+			Managed:    true,
+			CreatedAt:  managedCreatedAt,
+		},
+	}
+	m.order = []string{ManagedProviderID}
+}
+
+// Handle routes an authenticated request.
+func (m *Mock) Handle(w http.ResponseWriter, r *http.Request, body []byte) {
+	path := r.URL.Path
+	switch {
+	case path == collectionPath:
+		switch r.Method {
+		case http.MethodGet:
+			m.list(w)
+		case http.MethodPost:
+			m.create(w, body)
+		default:
+			methodNotAllowed(w, r.Method, "GET, POST")
+		}
+		return
+	case strings.HasPrefix(path, collectionPath) && strings.HasSuffix(path, "/"):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, collectionPath), "/")
+		if id == "" || strings.Contains(id, "/") {
+			break
+		}
+		switch r.Method {
+		case http.MethodGet:
+			m.get(w, id)
+		case http.MethodPatch, http.MethodPut:
+			// DRF's non-partial update only sets the fields it was given when none is required,
+			// and the docs list every PUT field as optional, so PUT behaves as PATCH here.
+			m.update(w, id, body)
+		case http.MethodDelete:
+			m.delete(w, id)
+		default:
+			methodNotAllowed(w, r.Method, "GET, PUT, PATCH, DELETE")
+		}
+		return
+	}
+	// Django resolves no route for a path without its trailing slash.
+	m.WriteError(w, http.StatusNotFound, msgNotFound)
+}
+
+func methodNotAllowed(w http.ResponseWriter, method, allow string) {
+	w.Header().Set("Allow", allow)
+	mockapi.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": fmt.Sprintf("Method %q not allowed.", method)})
+}
+
+func (m *Mock) list(w http.ResponseWriter) {
+	m.mu.Lock()
+	out := make([]map[string]any, 0, len(m.order))
+	for _, id := range m.order {
+		out = append(out, m.providers[id].view())
+	}
+	m.mu.Unlock()
+	mockapi.WriteJSON(w, http.StatusOK, out)
+}
+
+func (m *Mock) get(w http.ResponseWriter, id string) {
+	m.mu.Lock()
+	p, ok := m.providers[id]
+	var view map[string]any
+	if ok {
+		view = p.view()
+	}
+	m.mu.Unlock()
+	if !ok {
+		m.WriteError(w, http.StatusNotFound, msgNotFound)
+		return
+	}
+	mockapi.WriteJSON(w, http.StatusOK, view)
+}
+
+// fields is a validated request body: a nil pointer is a field the request did not send.
+type fields struct {
+	ProviderID  *string
+	Name        *string
+	APIKey      *string
+	ExtraKwargs map[string]any
+	HasExtra    bool
+}
+
+// fieldErrors collects DRF field errors: field name to messages.
+type fieldErrors map[string][]string
+
+func (e fieldErrors) add(field, msg string) { e[field] = append(e[field], msg) }
+
+// parseBody reads a DRF request body. An empty body is an empty object, as DRF's parser makes it.
+// When the body is not a JSON object it returns the 400 answer's body instead.
+func parseBody(body []byte) (map[string]json.RawMessage, any) {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return map[string]json.RawMessage{}, nil
+	}
+	var anyValue any
+	if err := json.Unmarshal(body, &anyValue); err != nil {
+		return nil, map[string]string{"detail": "JSON parse error - " + err.Error()}
+	}
+	obj, err := mockapi.DecodeObject(body)
+	if err != nil {
+		return nil, fieldErrors{
+			"non_field_errors": {fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pythonType(anyValue))},
+		}
+	}
+	return obj, nil
+}
+
+// pythonType names a decoded JSON value the way DRF's messages do.
+func pythonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case []any:
+		return "list"
+	default:
+		return "dict"
+	}
+}
+
+// stringField validates one optional string field; required and blank rules follow DRF's CharField.
+func stringField(obj map[string]json.RawMessage, name string, required, allowBlank bool, maxLen int, errs fieldErrors) *string {
+	raw, ok := obj[name]
+	if !ok {
+		if required {
+			errs.add(name, msgRequired)
+		}
+		return nil
+	}
+	if mockapi.IsNull(raw) {
+		errs.add(name, msgNotNull)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		errs.add(name, msgNotString)
+		return nil
+	}
+	if !allowBlank && strings.TrimSpace(s) == "" {
+		errs.add(name, msgNotBlank)
+		return nil
+	}
+	if maxLen > 0 && utf8.RuneCountInString(s) > maxLen {
+		errs.add(name, fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen))
+		return nil
+	}
+	return &s
+}
+
+// validate checks the writable fields of a create or an update body; an update's provider_id is
+// the caller's to check, because there it is read-only.
+func validate(obj map[string]json.RawMessage, create bool) (fields, fieldErrors) {
+	errs := fieldErrors{}
+	var f fields
+	if create {
+		f.ProviderID = stringField(obj, "provider_id", true, false, 0, errs)
+		if f.ProviderID != nil && !providerIDPattern.MatchString(*f.ProviderID) {
+			errs.add("provider_id", msgPattern)
+			f.ProviderID = nil
+		}
+	}
+	f.Name = stringField(obj, "provider_name", create, false, maxNameLength, errs)
+	// A blank api_key is accepted and clears the stored key.
+	f.APIKey = stringField(obj, "api_key", false, true, 0, errs)
+	if raw, ok := obj["extra_kwargs"]; ok {
+		var kwargs map[string]any
+		if mockapi.IsNull(raw) {
+			errs.add("extra_kwargs", msgNotNull)
+		} else if err := json.Unmarshal(raw, &kwargs); err != nil || kwargs == nil {
+			var v any
+			_ = json.Unmarshal(raw, &v)
+			errs.add("extra_kwargs", fmt.Sprintf("Expected a dictionary of items but got type %q.", pythonType(v)))
+		} else {
+			f.ExtraKwargs, f.HasExtra = kwargs, true
+		}
+	}
+	return f, errs
+}
+
+// apply sets the given fields on p and stamps updated_at.
+func (f fields) apply(p *provider) {
+	if f.Name != nil {
+		p.Name = *f.Name
+	}
+	if f.APIKey != nil {
+		p.APIKey = *f.APIKey
+	}
+	if f.HasExtra {
+		p.ExtraKwargs = f.ExtraKwargs
+	}
+	now := mockapi.Now()
+	p.UpdatedAt = &now
+}
+
+// create is the documented upsert: a new provider_id answers 201, an existing one is updated in
+// place with the fields sent and answers 200.
+func (m *Mock) create(w http.ResponseWriter, body []byte) {
+	obj, problem := parseBody(body)
+	if problem != nil {
+		mockapi.WriteJSON(w, http.StatusBadRequest, problem)
+		return
+	}
+	f, errs := validate(obj, true)
+	if len(errs) > 0 {
+		mockapi.WriteJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	m.mu.Lock()
+	if existing, found := m.providers[*f.ProviderID]; found {
+		if existing.Managed {
+			m.mu.Unlock()
+			m.WriteError(w, http.StatusForbidden, msgManagedNoChanges)
+			return
+		}
+		f.apply(existing)
+		view := existing.view()
+		m.mu.Unlock()
+		mockapi.WriteJSON(w, http.StatusOK, view)
+		return
+	}
+	p := &provider{ProviderID: *f.ProviderID, Name: *f.Name, CreatedAt: mockapi.Now()}
+	if f.APIKey != nil {
+		p.APIKey = *f.APIKey
+	}
+	if f.HasExtra {
+		p.ExtraKwargs = f.ExtraKwargs
+	}
+	m.providers[p.ProviderID] = p
+	m.order = append(m.order, p.ProviderID)
+	view := p.view()
+	m.mu.Unlock()
+	mockapi.WriteJSON(w, http.StatusCreated, view)
+}
+
+// update serves PATCH and PUT. Like DRF, it finds the object (404) and checks the permission (403)
+// before it reports what is wrong with the body (400).
+func (m *Mock) update(w http.ResponseWriter, id string, body []byte) {
+	obj, problem := parseBody(body)
+	var f fields
+	if problem == nil {
+		var errs fieldErrors
+		f, errs = validate(obj, false)
+		// provider_id is read-only: repeating the current value is harmless, changing it is refused.
+		if raw, sent := obj["provider_id"]; sent {
+			var same string
+			if json.Unmarshal(raw, &same) != nil || same != id {
+				errs["provider_id"] = []string{msgReadOnly}
+			}
+		}
+		if len(errs) > 0 {
+			problem = errs
+		}
+	}
+
+	m.mu.Lock()
+	p, found := m.providers[id]
+	switch {
+	case !found:
+		m.mu.Unlock()
+		m.WriteError(w, http.StatusNotFound, msgNotFound)
+	case p.Managed:
+		m.mu.Unlock()
+		m.WriteError(w, http.StatusForbidden, msgManagedNoChanges)
+	case problem != nil:
+		m.mu.Unlock()
+		mockapi.WriteJSON(w, http.StatusBadRequest, problem)
+	default:
+		f.apply(p)
+		view := p.view()
+		m.mu.Unlock()
+		mockapi.WriteJSON(w, http.StatusOK, view)
+	}
+}
+
+func (m *Mock) delete(w http.ResponseWriter, id string) {
+	m.mu.Lock()
+	p, found := m.providers[id]
+	if !found {
+		m.mu.Unlock()
+		m.WriteError(w, http.StatusNotFound, msgNotFound)
+		return
+	}
+	if p.Managed {
+		m.mu.Unlock()
+		mockapi.WriteJSON(w, http.StatusForbidden, map[string]string{"error": msgManagedDelete})
+		return
+	}
+	delete(m.providers, id)
+	m.order = removeID(m.order, id)
+	m.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func removeID(order []string, id string) []string {
+	out := order[:0]
+	for _, v := range order {
+		if v != id {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+// addAPIError reports a failed platform call with one wording: what failed, what to do, and the
+// platform's own status and message. The error text is already free of secrets.
+func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err error) {
+	summary := fmt.Sprintf("Unable to %s LLM Provider", verb)
+	advice := "Check the configuration and the platform's message below, then run the command again."
+	var apiErr *platform.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		advice = "The operation ran out of time. Raise the matching value in the resource's timeouts block, or check that the platform is reachable."
+	case errors.Is(err, context.Canceled):
+		advice = "The operation was cancelled."
+	case errors.As(err, &apiErr):
+		switch apiErr.Kind {
+		case platform.KindAuth:
+			advice = "The platform refused the token. Check the provider's token (or LLM_TOKEN) and that it is valid for this endpoint."
+		case platform.KindPermission:
+			advice = "The token may not change this record (on keywordsai, managed providers cannot be changed; on flashback, a configuration in use by a repository cannot be deleted)."
+		case platform.KindConflict:
+			advice = "A record with the same unique key already exists on the platform. Import it (terraform import, or an import block) instead of creating it, or choose another name."
+		case platform.KindNotFound:
+			advice = "The record no longer exists on the platform. Run terraform plan again: refresh removes it from state."
+		case platform.KindValidation:
+			advice = "The platform rejected a value. Correct the attribute its message names."
+		case platform.KindRateLimited:
+			advice = "The platform kept rate limiting after all retries. Lower rate_limit or raise max_retries in the provider block, or run with a lower -parallelism."
+		case platform.KindServer:
+			advice = "The platform failed after all retries. Try again later."
+		}
+	case errors.Is(err, platform.ErrAmbiguous):
+		advice = "The request may have reached the platform. Run terraform plan: a record that was created will be found by its unique key and adopted."
+	}
+	diags.AddError(summary, fmt.Sprintf("%s on the %s platform failed. %s\n\nAPI error: %s", verb, spec.Name, advice, err))
+}

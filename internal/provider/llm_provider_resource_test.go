@@ -1,0 +1,486 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+const testResource = "llm_provider.test"
+
+// resourceCase describes one platform for the scenarios every platform must pass.
+type resourceCase struct {
+	platform platform.Name
+	// base is a valid configuration: attribute name to HCL expression.
+	base map[string]string
+	// update changes one attribute in place; updateWire are the wire keys the one update body must hold.
+	updateAttr, updateValue string
+	updateWire              []string
+	// replaceAttr changes to replaceValue and forces a new record.
+	replaceAttr, replaceValue string
+	// secretAttr is the secret that rotates through <secretAttr>_wo_version; secretWire is its wire key.
+	secretAttr, secretWire string
+	// outOfBand changes driftAttr on the platform; gone deletes the record.
+	outOfBand func(t *testing.T, m *testMock, id string)
+	driftAttr string
+	gone      func(t *testing.T, m *testMock, id string)
+	// computed attributes that must be known and non-null after create.
+	computed []string
+	// secrets are the attributes import cannot recover: secrets, and what the platform never returns.
+	secrets []string
+	// invalid configurations: attribute overrides and the error they must give at plan time.
+	invalid []invalidCase
+}
+
+type invalidCase struct {
+	name  string
+	set   map[string]string
+	drop  []string
+	error string
+}
+
+func renderResource(attrs map[string]string) string {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("resource \"llm_provider\" \"test\" {\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %s = %s\n", k, attrs[k])
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func with(base map[string]string, set map[string]string, drop ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		if !slices.Contains(drop, k) {
+			out[k] = v
+		}
+	}
+	for k, v := range set {
+		out[k] = v
+	}
+	return out
+}
+
+func resourceCases() []resourceCase {
+	return []resourceCase{
+		{
+			platform: platform.Refactor,
+			base: map[string]string{
+				"model_provider": `"openai"`, "enabled": "true", "api_key": `"sk-refactor-initial-key"`,
+				"credentials": `{ organization = "org-refactor-initial" }`,
+			},
+			updateAttr: "enabled", updateValue: "false", updateWire: []string{"enabled"},
+			replaceAttr: "model_provider", replaceValue: `"anthropic"`,
+			secretAttr: "api_key", secretWire: "credentials",
+			outOfBand: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodPut, "/api/v1/llm-provider/"+id, map[string]any{"enabled": false})
+			},
+			driftAttr: "enabled",
+			gone: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodDelete, "/api/v1/llm-provider/"+id, nil)
+			},
+			computed: []string{"id", "enabled"},
+			secrets:  []string{"api_key", "credentials"},
+			invalid: []invalidCase{
+				{name: "n/a name", set: map[string]string{"name": `"x"`}, error: `Attribute Not Supported On Refactor`},
+				{name: "model provider refactor lacks", set: map[string]string{"model_provider": `"groq"`}, error: `does not accept model_provider "groq"`},
+				{name: "bad enum", set: map[string]string{"model_provider": `"gpt"`}, error: `(?s)model_provider.*value must be one of`},
+				{name: "api_key with api_key_wo", set: map[string]string{"api_key_wo": `"sk-x"`, "api_key_wo_version": `"1"`}, error: `(?s)Invalid Attribute Combination.*"api_key_wo" cannot be specified when "api_key" is specified`},
+				{name: "n/a range attribute", set: map[string]string{"request_timeout_secs": "5000"}, error: `request_timeout_secs`},
+			},
+		},
+		{
+			platform: platform.Flashback,
+			base: map[string]string{
+				"name": `"fb-primary"`, "model_provider": `"openai"`, "base_url": `"https://api.openai.com/v1"`,
+				"workspace_id": `"ws-alpha"`, "api_key": `"fb-key-initial"`, "secret": `"fb-secret-initial"`,
+			},
+			updateAttr: "name", updateValue: `"fb-renamed"`, updateWire: []string{"name"},
+			replaceAttr: "workspace_id", replaceValue: `"ws-beta"`,
+			secretAttr: "secret", secretWire: "secret",
+			outOfBand: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodPut, "/ai/llm/"+id, map[string]any{"endpoint": "https://drifted.example.com"})
+			},
+			driftAttr: "base_url",
+			gone: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodDelete, "/ai/llm/"+id, nil)
+			},
+			computed: []string{"id", "org_id", "created_at"},
+			secrets:  []string{"api_key", "secret"},
+			invalid: []invalidCase{
+				{name: "n/a enabled", set: map[string]string{"enabled": "false"}, error: `Attribute Not Supported On Flashback`},
+				{name: "missing secret", drop: []string{"secret"}, error: `(?s)requires "secret"`},
+				{name: "bad url", set: map[string]string{"base_url": `"not a url"`}, error: `(?s)base_url must be an absolute`},
+				{name: "secret with secret_wo", set: map[string]string{"secret_wo": `"s"`, "secret_wo_version": `"1"`}, error: `(?s)Invalid Attribute Combination.*"secret_wo" cannot be specified when "secret" is specified`},
+				{name: "wo without version", set: map[string]string{"api_key_wo": `"k"`}, drop: []string{"api_key"}, error: `(?s)api_key_wo_version.*must be specified|Missing Attribute`},
+			},
+		},
+		{
+			platform: platform.Barndoor,
+			base: map[string]string{
+				"name": `"bd-primary"`, "model_provider": `"openai"`, "api_key": `"bd-key-initial"`,
+				"settings": `jsonencode({ temperature_default = 0.2 })`, "request_timeout_secs": "1800",
+			},
+			updateAttr: "request_timeout_secs", updateValue: "900", updateWire: []string{"request_timeout_secs"},
+			replaceAttr: "model_provider", replaceValue: `"anthropic"`,
+			secretAttr: "api_key", secretWire: "api_key",
+			outOfBand: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodPut, "/api/llm-gateway/admin/providers/"+id, map[string]any{"name": "bd-renamed-out-of-band"})
+			},
+			driftAttr: "name",
+			gone: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodDelete, "/api/llm-gateway/admin/providers/"+id, nil)
+			},
+			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "created_at", "updated_at"},
+			secrets:  []string{"api_key"},
+			invalid: []invalidCase{
+				{name: "n/a workspace", set: map[string]string{"workspace_id": `"ws"`}, error: `Attribute Not Supported On Barndoor`},
+				{name: "timeout out of range", set: map[string]string{"request_timeout_secs": "3601"}, error: `(?s)request_timeout_secs.*between 1 and 3600`},
+				{name: "stream timeout out of range", set: map[string]string{"stream_idle_timeout_secs": "0"}, error: `(?s)stream_idle_timeout_secs.*between 1 and 1800`},
+				{name: "bad uuid", set: map[string]string{"connection_id": `"not-a-uuid"`}, error: `(?s)connection_id.*must be a UUID`},
+				{name: "settings not an object", set: map[string]string{"settings": `"[1,2]"`}, error: `(?s)settings must be a JSON object`},
+			},
+		},
+		{
+			platform: platform.KeywordsAI,
+			base: map[string]string{
+				"provider_id": `"kw-primary"`, "name": `"KW Primary"`, "api_key": `"kw-key-initial"`,
+				"base_url": `"https://kw.example.com/openai"`, "extra_kwargs": `jsonencode({ timeout = 60 })`,
+			},
+			updateAttr: "name", updateValue: `"KW Renamed"`, updateWire: []string{"provider_name"},
+			replaceAttr: "provider_id", replaceValue: `"kw-secondary"`,
+			secretAttr: "api_key", secretWire: "api_key",
+			outOfBand: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodPatch, "/api/providers/"+id+"/", map[string]any{"provider_name": "KW Out Of Band"})
+			},
+			driftAttr: "name",
+			gone: func(t *testing.T, m *testMock, id string) {
+				m.call(t, http.MethodDelete, "/api/providers/"+id+"/", nil)
+			},
+			computed: []string{"id", "created_at"},
+			secrets:  []string{"api_key", "extra_kwargs", "base_url"},
+			invalid: []invalidCase{
+				{name: "n/a model provider", set: map[string]string{"model_provider": `"openai"`}, error: `Attribute Not Supported On Keywordsai`},
+				{name: "missing provider_id", drop: []string{"provider_id"}, error: `(?s)requires "provider_id"`},
+				{name: "extra_kwargs not an object", set: map[string]string{"extra_kwargs": `"nope"`}, error: `(?s)extra_kwargs must be a JSON object`},
+				{name: "base_url twice", set: map[string]string{"extra_kwargs": `jsonencode({ base_url = "https://x.example.com" })`}, error: `Conflicting Base URL`},
+				{name: "bad url", set: map[string]string{"base_url": `"ftp://x"`}, error: `(?s)base_url must be an absolute`},
+			},
+		},
+	}
+}
+
+// stateID reads the resource id from state into *id.
+func stateID(id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[testResource]
+		if !ok {
+			return fmt.Errorf("%s not in state", testResource)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+// expectOneUpdate asserts the journal holds exactly one write, an update whose body has exactly keys.
+func expectOneUpdate(m *testMock, keys ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		writes := m.writes()
+		if len(writes) != 1 {
+			return fmt.Errorf("want exactly one write request, got %d: %+v", len(writes), writes)
+		}
+		w := writes[0]
+		if w.Method != http.MethodPut && w.Method != http.MethodPatch {
+			return fmt.Errorf("want an update (PUT/PATCH), got %s %s", w.Method, w.Path)
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(w.Body, &obj); err != nil {
+			return fmt.Errorf("update body is not an object: %s", w.Body)
+		}
+		got := sortedKeys(obj)
+		want := slices.Clone(keys)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("update body keys = %v, want exactly %v (body %s)", got, want, w.Body)
+		}
+		return nil
+	}
+}
+
+func clearJournal(m *testMock) func() { return func() { m.srv.ClearRequests() } }
+
+// TestAccLLMProviderResource_basic covers create with computed fields, the empty plan after apply,
+// an in-place update of one attribute sent as one minimal request, and import.
+func TestAccLLMProviderResource_basic(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			cfg := m.providerConfig(tc.platform) + renderResource(tc.base)
+			updated := m.providerConfig(tc.platform) + renderResource(with(tc.base, map[string]string{tc.updateAttr: tc.updateValue}))
+			var checks []statecheck.StateCheck
+			for _, a := range tc.computed {
+				checks = append(checks, statecheck.ExpectKnownValue(testResource, tfjsonpath.New(a), knownvalue.NotNull()))
+			}
+			var id string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					for _, e := range m.srv.Requests() {
+						if e.Method == http.MethodDelete && e.Status < 300 {
+							return nil
+						}
+					}
+					return fmt.Errorf("no successful DELETE reached the platform")
+				},
+				Steps: []resource.TestStep{
+					{
+						PreConfig:         clearJournal(m),
+						Config:            cfg,
+						ConfigStateChecks: checks,
+						Check: resource.ComposeTestCheckFunc(stateID(&id), func(*terraform.State) error {
+							creates := 0
+							for _, w := range m.writes() {
+								if w.Method == http.MethodPost {
+									creates++
+								}
+							}
+							if creates != 1 {
+								return fmt.Errorf("want one create request, got %d", creates)
+							}
+							return nil
+						}),
+					},
+					{
+						PreConfig: clearJournal(m),
+						Config:    updated,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)},
+						},
+						Check: expectOneUpdate(m, tc.updateWire...),
+					},
+					{
+						ResourceName:            testResource,
+						ImportState:             true,
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: append(slices.Clone(tc.secrets), "timeouts"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccLLMProviderResource_replace checks that a field the platform cannot update forces a new record.
+func TestAccLLMProviderResource_replace(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: m.providerConfig(tc.platform) + renderResource(tc.base)},
+					{
+						Config: m.providerConfig(tc.platform) + renderResource(with(tc.base, map[string]string{tc.replaceAttr: tc.replaceValue})),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionDestroyBeforeCreate)},
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// expectNoValueInPlan fails when the plan JSON holds any of the values.
+type expectNoValueInPlan struct{ values []string }
+
+func (e expectNoValueInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	// The configuration section echoes literal expressions; what Terraform stores is the values.
+	data, err := json.Marshal([]any{req.Plan.PlannedValues, req.Plan.ResourceChanges, req.Plan.PriorState, req.Plan.OutputChanges})
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	for _, v := range e.values {
+		if strings.Contains(string(data), v) {
+			resp.Error = fmt.Errorf("the plan JSON holds the write-only value %q", v)
+		}
+	}
+}
+
+// TestAccLLMProviderResource_writeOnlyRotation rotates a write-only secret through its version:
+// the update body holds only the secret, and the value is absent from plan and state.
+func TestAccLLMProviderResource_writeOnlyRotation(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			first, second := "wo-first-"+string(tc.platform)+"-value", "wo-second-"+string(tc.platform)+"-value"
+			config := func(value, version string) string {
+				return m.providerConfig(tc.platform) + renderResource(with(tc.base, map[string]string{
+					tc.secretAttr + "_wo": fmt.Sprintf("%q", value), tc.secretAttr + "_wo_version": fmt.Sprintf("%q", version),
+				}, tc.secretAttr))
+			}
+			woState := []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.secretAttr+"_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.secretAttr), knownvalue.Null()),
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						PreConfig:         clearJournal(m),
+						Config:            config(first, "1"),
+						ConfigStateChecks: woState,
+						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectNoValueInPlan{[]string{first}}}},
+						Check: func(*terraform.State) error {
+							for _, w := range m.writes() {
+								if w.Method == http.MethodPost && strings.Contains(string(w.Body), first) {
+									return nil
+								}
+							}
+							return fmt.Errorf("the create request did not carry the write-only secret")
+						},
+					},
+					{
+						// The same value with the same version: nothing to send.
+						Config:           config(first, "1"),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+					{
+						PreConfig:         clearJournal(m),
+						Config:            config(second, "2"),
+						ConfigStateChecks: woState,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+							expectNoValueInPlan{[]string{first, second}},
+						}},
+						Check: resource.ComposeTestCheckFunc(expectOneUpdate(m, tc.secretWire), func(*terraform.State) error {
+							if w := m.writes(); len(w) == 1 && !strings.Contains(string(w[0].Body), second) {
+								return fmt.Errorf("the update did not carry the rotated secret: %s", w[0].Body)
+							}
+							return nil
+						}),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccLLMProviderResource_drift changes and then deletes the record out of band: the next plan
+// shows the change, then plans a create.
+func TestAccLLMProviderResource_drift(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			cfg := m.providerConfig(tc.platform) + renderResource(tc.base)
+			var id string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg, Check: stateID(&id)},
+					{
+						PreConfig:          func() { tc.outOfBand(t, m, id) },
+						Config:             cfg,
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+						}},
+					},
+					{
+						// Applying converges back to the configuration.
+						Config: cfg,
+					},
+					{
+						PreConfig:          func() { tc.gone(t, m, id) },
+						Config:             cfg,
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionCreate),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccLLMProviderResource_importBlock imports an existing record with an import block and
+// expects an empty plan apart from the import itself.
+func TestAccLLMProviderResource_importBlock(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			cfg := m.providerConfig(tc.platform) + renderResource(tc.base)
+			// What a user writes after importing: everything the platform can return. The secrets are
+			// set afterwards (see the docs), which plans one in-place update that sends them.
+			imported := m.providerConfig(tc.platform) + renderResource(with(tc.base, nil, tc.secrets...))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						Config:          imported,
+						ResourceName:    testResource,
+						ImportState:     true,
+						ImportStateKind: resource.ImportBlockWithID,
+						ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionNoop),
+						}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccLLMProviderResource_invalid fails each invalid configuration at plan time with the
+// attribute named, before any request reaches the platform.
+func TestAccLLMProviderResource_invalid(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			var steps []resource.TestStep
+			for _, inv := range tc.invalid {
+				steps = append(steps, resource.TestStep{
+					Config:      m.providerConfig(tc.platform) + renderResource(with(tc.base, inv.set, inv.drop...)),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(inv.error),
+				})
+			}
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+			if reqs := m.srv.Requests(); len(reqs) != 0 {
+				t.Fatalf("invalid configurations reached the platform: %+v", reqs)
+			}
+		})
+	}
+}

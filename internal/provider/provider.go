@@ -1,0 +1,290 @@
+// Package provider is the Terraform glue: the provider block, the llm_provider resource and the
+// data sources, built on the platform clients.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+var _ provider.Provider = (*llmProvider)(nil)
+
+// New returns a constructor of the Terraform provider for the given release version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &llmProvider{version: version} }
+}
+
+type llmProvider struct {
+	version string
+}
+
+type llmProviderModel struct {
+	Platform       types.String  `tfsdk:"platform"`
+	Endpoint       types.String  `tfsdk:"endpoint"`
+	Token          types.String  `tfsdk:"token"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout types.String  `tfsdk:"request_timeout"`
+	RateLimit      types.Float64 `tfsdk:"rate_limit"`
+	CoalesceReads  types.Bool    `tfsdk:"coalesce_reads"`
+}
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	Client platform.Client
+	Spec   platform.Spec
+}
+
+// Environment variables that stand in for provider attributes.
+const (
+	envPlatform       = "LLM_PLATFORM"
+	envEndpoint       = "LLM_ENDPOINT"
+	envToken          = "LLM_TOKEN"
+	envMaxRetries     = "LLM_MAX_RETRIES"
+	envRequestTimeout = "LLM_REQUEST_TIMEOUT"
+	envRateLimit      = "LLM_RATE_LIMIT"
+	envCoalesceReads  = "LLM_COALESCE_READS"
+)
+
+func (p *llmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "llm"
+	resp.Version = p.version
+}
+
+func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages LLM provider configurations (an upstream model vendor such as OpenAI, its API key, " +
+			"base URL, enabled flag and settings) on one platform: `refactor`, `flashback`, `barndoor` or `keywordsai`. " +
+			"One provider block talks to one platform; use several blocks with `alias` for several platforms.",
+		Attributes: map[string]schema.Attribute{
+			"platform": schema.StringAttribute{
+				MarkdownDescription: "The platform whose API this provider block calls: `refactor`, `flashback`, `barndoor` or `keywordsai`. " +
+					"May also be set with the `LLM_PLATFORM` environment variable. Required in one of the two places.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(platform.NameStrings()...)},
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "The server root the platform's documented paths hang from. Defaults: refactor `https://api.psci.ai/api`, " +
+					"flashback `https://backend.flashback.tech`, keywordsai `https://api.keywordsai.co`; barndoor has no default " +
+					"(`https://{organization_id}.platform.barndoor.ai/api/llm-gateway`). Must be `https://`, or plain `http://` to a " +
+					"loopback address only, so the token never travels unencrypted. May also be set with `LLM_ENDPOINT`.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The bearer token sent as `Authorization: Bearer <token>`. May also be set with `LLM_TOKEN`. " +
+					"Never logged, never shown in a diagnostic.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter that honours `Retry-After`. 0 to 20; default %d. May also be set with `LLM_MAX_RETRIES`.", platform.DefaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP attempt may take, as a Go duration such as `30s` or `2m`; default `30s`. " +
+					"The resource's `timeouts` block bounds a whole operation, retries included. May also be set with `LLM_REQUEST_TIMEOUT`.",
+				Optional: true,
+			},
+			"rate_limit": schema.Float64Attribute{
+				MarkdownDescription: "Client-side limit in requests per second, shared by every resource and data source of this provider " +
+					"block, retries included. 0 (the default) means no limit. May also be set with `LLM_RATE_LIMIT`.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"coalesce_reads": schema.BoolAttribute{
+				MarkdownDescription: "When true (the default), concurrent refreshes share one list call per platform (per workspace on flashback) " +
+					"instead of one read each; a write invalidates what was listed, so a read after a write is never stale. " +
+					"Set false to read every record with its own request. May also be set with `LLM_COALESCE_READS`.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg llmProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for attr, v := range map[string]interface{ IsUnknown() bool }{
+		"platform": cfg.Platform, "endpoint": cfg.Endpoint, "token": cfg.Token, "max_retries": cfg.MaxRetries,
+		"request_timeout": cfg.RequestTimeout, "rate_limit": cfg.RateLimit, "coalesce_reads": cfg.CoalesceReads,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown Provider Configuration Value",
+				fmt.Sprintf("The provider cannot be configured while %q is unknown (it depends on a value known only after apply). "+
+					"Set it to a value known at plan time, or use the %s environment variable.", attr, envFor(attr)))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	platformName := stringOrEnv(cfg.Platform, envPlatform)
+	if platformName == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("platform"), "Missing Platform",
+			fmt.Sprintf("Set \"platform\" in the provider block or the %s environment variable to one of: %s.", envPlatform, strings.Join(platform.NameStrings(), ", ")))
+		return
+	}
+	spec, err := platform.SpecFor(platformName)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("platform"), "Invalid Platform",
+			fmt.Sprintf("The platform (from \"platform\" or %s) is invalid: %s.", envPlatform, err))
+		return
+	}
+	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
+	if endpoint == "" {
+		endpoint = spec.DefaultEndpoint
+	}
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing Endpoint",
+			fmt.Sprintf("The %s platform has no default endpoint. Set \"endpoint\" or the %s environment variable to your tenant's "+
+				"gateway root, e.g. https://{organization_id}.platform.barndoor.ai/api/llm-gateway.", spec.Name, envEndpoint))
+		return
+	}
+	if _, err := platform.CheckEndpoint(endpoint); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
+			fmt.Sprintf("The endpoint (from \"endpoint\" or %s) is not usable: %s.", envEndpoint, err))
+		return
+	}
+	token := stringOrEnv(cfg.Token, envToken)
+	if strings.TrimSpace(token) == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing Token",
+			fmt.Sprintf("The %s API needs a bearer token. Set \"token\" in the provider block or the %s environment variable; it must not be empty.", spec.Name, envToken))
+		return
+	}
+
+	maxRetries := int64(platform.DefaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = cfg.MaxRetries.ValueInt64()
+	} else if v := os.Getenv(envMaxRetries); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 20 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid Max Retries",
+				fmt.Sprintf("%s=%q is not a whole number from 0 to 20.", envMaxRetries, v))
+			return
+		}
+		maxRetries = n
+	}
+	requestTimeout := platform.DefaultRequestTimeout
+	if v := stringOrEnv(cfg.RequestTimeout, envRequestTimeout); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("request_timeout (or %s) %q is not a positive Go duration such as \"30s\" or \"2m\".", envRequestTimeout, v))
+			return
+		}
+		requestTimeout = d
+	}
+	rateLimit := 0.0
+	if !cfg.RateLimit.IsNull() {
+		rateLimit = cfg.RateLimit.ValueFloat64()
+	} else if v := os.Getenv(envRateLimit); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("rate_limit"), "Invalid Rate Limit",
+				fmt.Sprintf("%s=%q is not a number of requests per second (0 or more).", envRateLimit, v))
+			return
+		}
+		rateLimit = f
+	}
+	coalesce := true
+	if !cfg.CoalesceReads.IsNull() {
+		coalesce = cfg.CoalesceReads.ValueBool()
+	} else if v := os.Getenv(envCoalesceReads); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("coalesce_reads"), "Invalid Coalesce Reads",
+				fmt.Sprintf("%s=%q is not a boolean (true or false).", envCoalesceReads, v))
+			return
+		}
+		coalesce = b
+	}
+
+	httpCfg := platform.HTTPConfig{
+		Platform:       spec.Name,
+		Endpoint:       endpoint,
+		Token:          token,
+		UserAgent:      "terraform-provider-llm/" + p.version,
+		MaxRetries:     int(maxRetries),
+		RequestTimeout: requestTimeout,
+		Logger:         newRetryLogger(tflog.MaskMessageStrings(tflog.MaskAllFieldValuesStrings(ctx, token), token)),
+	}
+	if rateLimit > 0 {
+		httpCfg.Limiter = rate.NewLimiter(rate.Limit(rateLimit), int(math.Max(1, math.Ceil(rateLimit))))
+	}
+	client, err := newPlatformClient(spec.Name, httpCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Configure Platform Client", platform.Redact(err.Error(), token))
+		return
+	}
+	if coalesce {
+		client = platform.NewCoalescingClient(client)
+	}
+	data := &providerData{Client: client, Spec: spec}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	tflog.Debug(ctx, "configured platform client", map[string]any{"platform": string(spec.Name), "endpoint": endpoint, "coalesce_reads": coalesce})
+}
+
+func (p *llmProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewLLMProviderResource}
+}
+
+func (p *llmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func envFor(attr string) string {
+	return map[string]string{
+		"platform": envPlatform, "endpoint": envEndpoint, "token": envToken, "max_retries": envMaxRetries,
+		"request_timeout": envRequestTimeout, "rate_limit": envRateLimit, "coalesce_reads": envCoalesceReads,
+	}[attr]
+}
+
+// retryLogger bridges retryablehttp's leveled logger to tflog. retryablehttp gives no request
+// context to its logger, so it logs through the Configure context, with the token masked.
+type retryLogger struct{ ctx context.Context }
+
+func newRetryLogger(ctx context.Context) *retryLogger { return &retryLogger{ctx: ctx} }
+
+func fields(kv []any) map[string]any {
+	out := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[fmt.Sprint(kv[i])] = fmt.Sprint(kv[i+1])
+	}
+	return out
+}
+
+func (l *retryLogger) Error(msg string, kv ...any) { tflog.Error(l.ctx, msg, fields(kv)) }
+func (l *retryLogger) Info(msg string, kv ...any)  { tflog.Info(l.ctx, msg, fields(kv)) }
+func (l *retryLogger) Debug(msg string, kv ...any) { tflog.Debug(l.ctx, msg, fields(kv)) }
+func (l *retryLogger) Warn(msg string, kv ...any)  { tflog.Warn(l.ctx, msg, fields(kv)) }

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"llm": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testToken is the bearer token the test mock accepts; tests search logs and state for it.
+const testToken = "tok-acceptance-5f2b9c1e7a"
+
+// testMock is one in-process mock platform per test.
+type testMock struct {
+	srv *mockserver.Server
+	ts  *httptest.Server
+}
+
+func newTestMock(t *testing.T) *testMock {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
+	}
+	srv := mockserver.New(testToken)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &testMock{srv: srv, ts: ts}
+}
+
+// endpoint is the provider endpoint for a platform on the mock, as in production.
+func (m *testMock) endpoint(p platform.Name) string {
+	switch p {
+	case platform.Refactor:
+		return m.ts.URL + "/api"
+	case platform.Barndoor:
+		return m.ts.URL + "/api/llm-gateway"
+	default:
+		return m.ts.URL
+	}
+}
+
+func (m *testMock) providerConfig(p platform.Name) string {
+	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token    = %q\n  max_retries = 6\n}\n", p, m.endpoint(p), testToken)
+}
+
+// writes returns the journaled requests that change something (everything but GET).
+func (m *testMock) writes() []mockserver.Entry {
+	var out []mockserver.Entry
+	for _, e := range m.srv.Requests() {
+		if e.Method != http.MethodGet {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// call sends a request to the mock as an out-of-band actor would and returns the decoded body.
+func (m *testMock) call(t *testing.T, method, path string, body any) map[string]any {
+	t.Helper()
+	var reader io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		reader = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(method, m.ts.URL+path, reader)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("out-of-band %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("out-of-band %s %s: HTTP %d %s", method, path, resp.StatusCode, data)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(data, &out)
+	return out
+}
+
+// bodyKeys returns the sorted top-level keys of a journaled JSON body.
+func bodyKeys(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var obj map[string]any
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		t.Fatalf("journaled body is not a JSON object: %s", raw)
+	}
+	return sortedKeys(obj)
+}
+
+func hcl(attrs ...string) string { return strings.Join(attrs, "\n  ") }
