@@ -18,7 +18,9 @@ type jsonObjectValidator struct{}
 func (jsonObjectValidator) Description(context.Context) string {
 	return "value must be a JSON object, e.g. jsonencode({ key = \"value\" })"
 }
-func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
