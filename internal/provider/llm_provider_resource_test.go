@@ -484,3 +484,223 @@ func TestAccLLMProviderResource_invalid(t *testing.T) {
 		})
 	}
 }
+
+// journalBodies returns the journaled bodies of writes with the method, decoded.
+func journalBodies(t *testing.T, m *testMock, method string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, w := range m.writes() {
+		if w.Method == method {
+			var obj map[string]any
+			if err := json.Unmarshal(w.Body, &obj); err != nil {
+				t.Fatalf("journaled %s body is not an object: %s", method, w.Body)
+			}
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+func expectBodies(t *testing.T, m *testMock, method string, want ...map[string]any) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := journalBodies(t, m, method)
+		wantJSON, _ := json.Marshal(want)
+		gotJSON, _ := json.Marshal(got)
+		if string(wantJSON) != string(gotJSON) {
+			return fmt.Errorf("%s bodies = %s, want exactly %s", method, gotJSON, wantJSON)
+		}
+		return nil
+	}
+}
+
+// TestAccLLMProviderResource_barndoorCreateDisabled: barndoor's create has no enabled field, so a
+// disabled record is created, then disabled by one update holding only enabled.
+func TestAccLLMProviderResource_barndoorCreateDisabled(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[2].base
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: clearJournal(m),
+			Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, map[string]string{"enabled": "false"})),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error {
+					posts := journalBodies(t, m, http.MethodPost)
+					if len(posts) != 1 {
+						return fmt.Errorf("want one create, got %d", len(posts))
+					}
+					if _, ok := posts[0]["enabled"]; ok {
+						return fmt.Errorf("the create body holds enabled, which barndoor's create refuses: %v", posts[0])
+					}
+					return nil
+				},
+				expectBodies(t, m, http.MethodPut, map[string]any{"enabled": false}),
+			),
+		}},
+	})
+}
+
+// TestAccLLMProviderResource_barndoorDetachConnection: removing connection_id sends an explicit null
+// together with the direct credential, in one update; without a credential the plan fails.
+func TestAccLLMProviderResource_barndoorDetachConnection(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	conn := m.call(t, http.MethodPost, "/api/llm-gateway/admin/connections", map[string]any{
+		"name": "shared-openai", "model_provider": "openai", "base_url": "https://api.openai.com", "api_key": "conn-key-secret-1",
+	})
+	connID, _ := conn["id"].(string)
+	if connID == "" {
+		t.Fatalf("connection create answered %v", conn)
+	}
+	base := map[string]string{"name": `"bd-attached"`, "model_provider": `"openai"`}
+	attached := with(base, map[string]string{"connection_id": fmt.Sprintf("%q", connID)})
+	detached := with(base, map[string]string{"api_key_wo": `"bd-direct-key-1"`, "api_key_wo_version": `"1"`})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.providerConfig(platform.Barndoor) + renderResource(attached),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("connection_id"), knownvalue.StringExact(connID)),
+				},
+			},
+			{
+				Config:      m.providerConfig(platform.Barndoor) + renderResource(base),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Direct Credential Required To Detach`),
+			},
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.Barndoor) + renderResource(detached),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("connection_id"), knownvalue.Null()),
+				},
+				Check: expectBodies(t, m, http.MethodPut, map[string]any{"api_key": "bd-direct-key-1", "connection_id": nil}),
+			},
+		},
+	})
+}
+
+// TestAccLLMProviderResource_barndoorClearTimeouts: removing the timeouts sends explicit nulls.
+func TestAccLLMProviderResource_barndoorClearTimeouts(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := with(resourceCases()[2].base, map[string]string{"stream_idle_timeout_secs": "900"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: m.providerConfig(platform.Barndoor) + renderResource(base)},
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, nil, "request_timeout_secs", "stream_idle_timeout_secs")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("request_timeout_secs"), knownvalue.Null()),
+				},
+				Check: expectBodies(t, m, http.MethodPut, map[string]any{"request_timeout_secs": nil, "stream_idle_timeout_secs": nil}),
+			},
+		},
+	})
+}
+
+// TestAccLLMProviderResource_barndoorSettingsSubset: the platform adds settings keys of its own;
+// state keeps exactly the configured object and no plan ever tries to remove the added keys.
+func TestAccLLMProviderResource_barndoorSettingsSubset(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[2].base
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: m.providerConfig(platform.Barndoor) + renderResource(base),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("settings"), knownvalue.StringExact(`{"temperature_default":0.2}`)),
+				},
+				Check: resource.ComposeTestCheckFunc(stateID(&id), func(*terraform.State) error {
+					got := m.call(t, http.MethodGet, "/api/llm-gateway/admin/providers/"+id, nil)
+					settings, _ := got["settings"].(map[string]any)
+					if _, ok := settings["model_api_family"]; !ok || settings["temperature_default"] != 0.2 {
+						return fmt.Errorf("the platform should hold the configured settings plus its own keys, got %v", settings)
+					}
+					return nil
+				}),
+			},
+			{
+				// A change of a configured key sends the configured object only.
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, map[string]string{"settings": `jsonencode({ temperature_default = 0.5 })`})),
+				Check:     expectBodies(t, m, http.MethodPut, map[string]any{"settings": map[string]any{"temperature_default": 0.5}}),
+			},
+		},
+	})
+}
+
+// TestAccLLMProviderResource_flashbackModelProviderInPlace: flashback changes aiType in place.
+func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[1].base
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: m.providerConfig(platform.Flashback) + renderResource(base)},
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.Flashback) + renderResource(with(base, map[string]string{"model_provider": `"anthropic"`})),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectBodies(t, m, http.MethodPut, map[string]any{"aiType": "ANTHROPIC"}),
+			},
+			{
+				// vertex means the same wire value as google_ai: after the update, refresh keeps vertex.
+				Config: m.providerConfig(platform.Flashback) + renderResource(with(base, map[string]string{"model_provider": `"vertex"`})),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("model_provider"), knownvalue.StringExact("vertex")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccLLMProviderResource_keywordsaiBaseURL: base_url travels inside extra_kwargs, merged with it.
+func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[3].base
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.KeywordsAI) + renderResource(base),
+				Check: func(*terraform.State) error {
+					posts := journalBodies(t, m, http.MethodPost)
+					if len(posts) != 1 {
+						return fmt.Errorf("want one create, got %d", len(posts))
+					}
+					kw, _ := posts[0]["extra_kwargs"].(map[string]any)
+					if kw["base_url"] != "https://kw.example.com/openai" || kw["timeout"] != float64(60) {
+						return fmt.Errorf("create extra_kwargs = %v, want base_url merged with timeout", kw)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(platform.KeywordsAI) + renderResource(with(base, map[string]string{"base_url": `"https://kw2.example.com/openai"`})),
+				Check: expectBodies(t, m, http.MethodPatch, map[string]any{
+					"extra_kwargs": map[string]any{"base_url": "https://kw2.example.com/openai", "timeout": 60},
+				}),
+			},
+		},
+	})
+}

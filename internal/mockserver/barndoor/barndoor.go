@@ -405,8 +405,10 @@ func uuidValue(raw json.RawMessage, name string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-// intInRange decodes an integer (not a float, not a string) within lo..hi.
-func intInRange(raw json.RawMessage, name string, lo, hi int64) (int64, error) {
+// intInRange decodes an integer (not a float, not a string) within 1..hi, the range of both
+// timeout overrides.
+func intInRange(raw json.RawMessage, name string, hi int64) (int64, error) {
+	const lo = 1
 	var n json.Number
 	trimmed := strings.TrimSpace(string(raw))
 	if trimmed == "" || trimmed[0] == '"' || json.Unmarshal(raw, &n) != nil {
@@ -420,11 +422,11 @@ func intInRange(raw json.RawMessage, name string, lo, hi int64) (int64, error) {
 }
 
 // nullableInt decodes a timeout override: null clears it.
-func nullableInt(raw json.RawMessage, name string, lo, hi int64) (*int64, error) {
+func nullableInt(raw json.RawMessage, name string, hi int64) (*int64, error) {
 	if mockapi.IsNull(raw) {
 		return nil, nil
 	}
-	v, err := intInRange(raw, name, lo, hi)
+	v, err := intInRange(raw, name, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -669,12 +671,12 @@ func (m *Mock) newProvider(obj map[string]json.RawMessage) (*provider, error) {
 	}
 	p.derivedSettings = derivedSettings(p.modelProvider)
 	if raw, ok := obj["request_timeout_secs"]; ok {
-		if p.requestTimeout, err = nullableInt(raw, "request_timeout_secs", 1, MaxRequestTimeoutSecs); err != nil {
+		if p.requestTimeout, err = nullableInt(raw, "request_timeout_secs", MaxRequestTimeoutSecs); err != nil {
 			return nil, err
 		}
 	}
 	if raw, ok := obj["stream_idle_timeout_secs"]; ok {
-		if p.streamIdle, err = nullableInt(raw, "stream_idle_timeout_secs", 1, MaxStreamIdleTimeoutSecs); err != nil {
+		if p.streamIdle, err = nullableInt(raw, "stream_idle_timeout_secs", MaxStreamIdleTimeoutSecs); err != nil {
 			return nil, err
 		}
 	}
@@ -805,13 +807,13 @@ func (m *Mock) parseProviderUpdate(obj map[string]json.RawMessage, p *provider) 
 	}
 	if raw, ok := obj["request_timeout_secs"]; ok {
 		u.setTimeout = true
-		if u.timeout, err = nullableInt(raw, "request_timeout_secs", 1, MaxRequestTimeoutSecs); err != nil {
+		if u.timeout, err = nullableInt(raw, "request_timeout_secs", MaxRequestTimeoutSecs); err != nil {
 			return u, err
 		}
 	}
 	if raw, ok := obj["stream_idle_timeout_secs"]; ok {
 		u.setIdle = true
-		if u.idle, err = nullableInt(raw, "stream_idle_timeout_secs", 1, MaxStreamIdleTimeoutSecs); err != nil {
+		if u.idle, err = nullableInt(raw, "stream_idle_timeout_secs", MaxStreamIdleTimeoutSecs); err != nil {
 			return u, err
 		}
 	}

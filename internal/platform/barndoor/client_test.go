@@ -68,7 +68,7 @@ func decodeBody(t *testing.T, raw json.RawMessage) map[string]any {
 	return m
 }
 
-func requireAPIError(t *testing.T, err error, kind platform.Kind, status int, code, message string) *platform.APIError {
+func requireAPIError(t *testing.T, err error, kind platform.Kind, status int, code, message string) {
 	t.Helper()
 	var apiErr *platform.APIError
 	if !errors.As(err, &apiErr) {
@@ -80,7 +80,6 @@ func requireAPIError(t *testing.T, err error, kind platform.Kind, status int, co
 	if !strings.Contains(apiErr.Message, message) {
 		t.Errorf("error message %q does not contain %q", apiErr.Message, message)
 	}
-	return apiErr
 }
 
 func TestNewForcesPlatformAndChecksEndpoint(t *testing.T) {

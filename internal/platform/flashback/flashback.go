@@ -376,10 +376,16 @@ func (c *Client) Update(ctx context.Context, ref platform.Ref, p platform.Patch)
 	if err != nil {
 		return platform.Record{}, err
 	}
-	if _, err := c.decodeWriteResult(req, resp); err != nil {
+	id, err := c.decodeWriteResult(req, resp)
+	if err != nil {
 		return platform.Record{}, err
 	}
-	return c.Get(ctx, ref)
+	// The answer holds only the id. A read-back would cost a list call per update; the caller
+	// already knows what it sent, and the next refresh shows any difference.
+	if id == "" {
+		id = ref.ID
+	}
+	return platform.Record{ID: id}, nil
 }
 
 // Delete removes the record; one that is already gone is not an error.
