@@ -42,8 +42,9 @@ type HTTPConfig struct {
 	RetryWaitMax   time.Duration
 	// Limiter, when set, is shared by every request of the Terraform provider instance.
 	Limiter *rate.Limiter
-	// Logger receives retryablehttp's log lines (the Terraform provider bridges it to tflog).
-	Logger retryablehttp.LeveledLogger
+	// Log receives one line per attempt, response and retry decision, with the request's own
+	// context (the Terraform provider bridges it to tflog). Never given a body, header or token.
+	Log func(ctx context.Context, level, msg string, fields map[string]any)
 	// Transport replaces the default transport (tests).
 	Transport http.RoundTripper
 }
@@ -112,8 +113,26 @@ func NewHTTP(cfg HTTPConfig, decode ErrorDecoder) (*HTTP, error) {
 	rc.CheckRetry = checkRetry
 	rc.Backoff = backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	// A nil logger silences retryablehttp's default stderr logger.
-	rc.Logger = cfg.Logger
+	// retryablehttp's leveled logger has no request context, so its own lines are off and its
+	// per-request hooks, which have one, carry the logging instead.
+	rc.Logger = nil
+	if cfg.Log != nil {
+		rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			cfg.Log(req.Context(), "debug", "sending request", map[string]any{
+				"platform": string(cfg.Platform), "method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
+			})
+		}
+		rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
+			level := "debug"
+			if resp.StatusCode >= 400 {
+				level = "warn"
+			}
+			cfg.Log(resp.Request.Context(), level, "received response", map[string]any{
+				"platform": string(cfg.Platform), "method": resp.Request.Method, "path": resp.Request.URL.Path,
+				"status": resp.StatusCode, "retry_after": resp.Header.Get("Retry-After"),
+			})
+		}
+	}
 	return &HTTP{cfg: cfg, base: base, decode: decode, client: rc}, nil
 }
 
@@ -157,7 +176,7 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 	if len(req.Query) > 0 {
 		target.RawQuery = req.Query.Encode()
 	}
-	ctx = context.WithValue(ctx, requestKey{}, &req)
+	ctx = context.WithValue(ctx, requestKey{}, &requestInfo{req: &req, log: h.cfg.Log, platform: h.cfg.Platform})
 	var reader any
 	if body != nil {
 		reader = body
@@ -260,10 +279,29 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	notIdempotent := false
-	if req, ok := ctx.Value(requestKey{}).(*Request); ok {
-		notIdempotent = req.NotIdempotent
+	info, _ := ctx.Value(requestKey{}).(*requestInfo)
+	retry, policyErr := retryDecision(ctx, info, resp, err)
+	if retry && info != nil && info.log != nil {
+		fields := map[string]any{"platform": string(info.platform), "method": info.req.Method, "path": info.req.Path}
+		if err != nil {
+			fields["error"] = Redact(err.Error())
+		} else {
+			fields["status"] = resp.StatusCode
+		}
+		info.log(ctx, "info", "retrying request", fields)
 	}
+	return retry, policyErr
+}
+
+// requestInfo travels in the request context so the retry policy knows the request.
+type requestInfo struct {
+	req      *Request
+	log      func(ctx context.Context, level, msg string, fields map[string]any)
+	platform Name
+}
+
+func retryDecision(ctx context.Context, info *requestInfo, resp *http.Response, err error) (bool, error) {
+	notIdempotent := info != nil && info.req.NotIdempotent
 	if err != nil {
 		if notIdempotent && !neverSent(err) {
 			return false, nil

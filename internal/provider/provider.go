@@ -229,7 +229,7 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		UserAgent:      "terraform-provider-llm/" + p.version,
 		MaxRetries:     int(maxRetries),
 		RequestTimeout: requestTimeout,
-		Logger:         newRetryLogger(tflog.MaskMessageStrings(tflog.MaskAllFieldValuesStrings(ctx, token), token)),
+		Log:            transportLogger(token),
 	}
 	if rateLimit > 0 {
 		httpCfg.Limiter = rate.NewLimiter(rate.Limit(rateLimit), int(math.Max(1, math.Ceil(rateLimit))))
@@ -253,7 +253,7 @@ func (p *llmProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *llmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewLLMProviderDataSource, NewLLMProvidersDataSource}
 }
 
 func stringOrEnv(v types.String, env string) string {
@@ -270,21 +270,18 @@ func envFor(attr string) string {
 	}[attr]
 }
 
-// retryLogger bridges retryablehttp's leveled logger to tflog. retryablehttp gives no request
-// context to its logger, so it logs through the Configure context, with the token masked.
-type retryLogger struct{ ctx context.Context }
-
-func newRetryLogger(ctx context.Context) *retryLogger { return &retryLogger{ctx: ctx} }
-
-func fields(kv []any) map[string]any {
-	out := map[string]any{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[fmt.Sprint(kv[i])] = fmt.Sprint(kv[i+1])
+// transportLogger bridges the HTTP layer's log lines to tflog, in each request's own context
+// (tflog's masking is not safe on a context shared between goroutines), with the token masked.
+func transportLogger(token string) func(ctx context.Context, level, msg string, fields map[string]any) {
+	return func(ctx context.Context, level, msg string, fields map[string]any) {
+		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, token), token)
+		switch level {
+		case "warn":
+			tflog.Warn(ctx, msg, fields)
+		case "info":
+			tflog.Info(ctx, msg, fields)
+		default:
+			tflog.Debug(ctx, msg, fields)
+		}
 	}
-	return out
 }
-
-func (l *retryLogger) Error(msg string, kv ...any) { tflog.Error(l.ctx, msg, fields(kv)) }
-func (l *retryLogger) Info(msg string, kv ...any)  { tflog.Info(l.ctx, msg, fields(kv)) }
-func (l *retryLogger) Debug(msg string, kv ...any) { tflog.Debug(l.ctx, msg, fields(kv)) }
-func (l *retryLogger) Warn(msg string, kv ...any)  { tflog.Warn(l.ctx, msg, fields(kv)) }

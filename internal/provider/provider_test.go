@@ -105,3 +105,49 @@ func bodyKeys(t *testing.T, raw json.RawMessage) []string {
 }
 
 func hcl(attrs ...string) string { return strings.Join(attrs, "\n  ") }
+
+// callAny is call for endpoints that answer with something other than an object (a list).
+func (m *testMock) callAny(t *testing.T, method, path string) any {
+	t.Helper()
+	req, _ := http.NewRequest(method, m.ts.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var out any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("%s %s: decoding: %v", method, path, err)
+	}
+	return out
+}
+
+// platformKeys lists the unique keys of every record a platform holds, straight from the mock.
+func (m *testMock) platformKeys(t *testing.T, p platform.Name) []string {
+	t.Helper()
+	var items []any
+	key := "name"
+	switch p {
+	case platform.Refactor:
+		items, _ = m.callAny(t, http.MethodGet, "/api/v1/llm-providers").([]any)
+		key = "provider"
+	case platform.Flashback:
+		obj, _ := m.callAny(t, http.MethodGet, "/ai/llm").(map[string]any)
+		items, _ = obj["aiLlms"].([]any)
+	case platform.Barndoor:
+		items, _ = m.callAny(t, http.MethodGet, "/api/llm-gateway/admin/providers").([]any)
+	case platform.KeywordsAI:
+		items, _ = m.callAny(t, http.MethodGet, "/api/providers/").([]any)
+		key = "provider_id"
+	}
+	var keys []string
+	for _, it := range items {
+		obj, _ := it.(map[string]any)
+		if managed, _ := obj["is_managed"].(bool); managed {
+			continue
+		}
+		keys = append(keys, fmt.Sprint(obj[key]))
+	}
+	return keys
+}

@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+var (
+	_ datasource.DataSource                     = (*llmProviderDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*llmProviderDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*llmProviderDataSource)(nil)
+)
+
+// NewLLMProviderDataSource returns the llm_provider data source.
+func NewLLMProviderDataSource() datasource.DataSource { return &llmProviderDataSource{} }
+
+type llmProviderDataSource struct {
+	data *providerData
+}
+
+// llmProviderRecordModel is one platform record as the data sources show it: every non-secret
+// attribute of the resource. The llm_provider data source uses it as its whole model and the
+// llm_providers data source as the element of its providers list, so both always agree.
+type llmProviderRecordModel struct {
+	ID                    types.String `tfsdk:"id"`
+	ProviderID            types.String `tfsdk:"provider_id"`
+	Name                  types.String `tfsdk:"name"`
+	ModelProvider         types.String `tfsdk:"model_provider"`
+	BaseURL               types.String `tfsdk:"base_url"`
+	Enabled               types.Bool   `tfsdk:"enabled"`
+	WorkspaceID           types.String `tfsdk:"workspace_id"`
+	AuthType              types.String `tfsdk:"auth_type"`
+	ConnectionID          types.String `tfsdk:"connection_id"`
+	CatalogID             types.String `tfsdk:"catalog_id"`
+	Settings              types.String `tfsdk:"settings"`
+	RequestTimeoutSecs    types.Int64  `tfsdk:"request_timeout_secs"`
+	StreamIdleTimeoutSecs types.Int64  `tfsdk:"stream_idle_timeout_secs"`
+	OrgID                 types.String `tfsdk:"org_id"`
+	CatalogSlug           types.String `tfsdk:"catalog_slug"`
+	CreatedAt             types.String `tfsdk:"created_at"`
+	UpdatedAt             types.String `tfsdk:"updated_at"`
+	Managed               types.Bool   `tfsdk:"managed"`
+}
+
+// filledOn says, for an attribute's description, which platforms fill a canonical field.
+func filledOn(f platform.Field) string {
+	var names []string
+	for _, name := range platform.Names {
+		if fs, ok := platform.Specs[name].Fields[f]; ok {
+			names = append(names, fmt.Sprintf("%s (`%s`)", name, fs.Wire))
+		}
+	}
+	return "Filled on " + strings.Join(names, ", ") + "; null on other platforms."
+}
+
+// recordAttributes is the schema of one record, shared by both data sources. lookup names the
+// attributes that are also arguments (optional and computed); all others are computed only.
+func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
+	str := func(name, doc string) schema.StringAttribute {
+		a := schema.StringAttribute{MarkdownDescription: doc, Computed: true}
+		if arg, ok := lookup[name]; ok {
+			a.MarkdownDescription = arg + " " + doc
+			a.Optional = true
+			a.Validators = []validator.String{stringvalidator.LengthAtLeast(1)}
+		}
+		return a
+	}
+	return map[string]schema.Attribute{
+		"id": str("id", "The platform's id of the record: refactor the provider slug (e.g. `amazon-bedrock`), flashback `aiLlmId`, "+
+			"barndoor the provider UUID, keywordsai the `provider_id`. It is the id `terraform import` takes for `llm_provider`."),
+		"provider_id": str("provider_id", "The user-chosen id of the record. "+filledOn(platform.FieldProviderID)),
+		"name":        str("name", "The record's human-readable name, as the platform stores it. "+filledOn(platform.FieldName)),
+		"model_provider": str("model_provider", "The upstream model vendor as a canonical slug (see the `llm_provider` resource). On flashback, "+
+			"whose wire value `GOOGLE` stands for both `google_ai` and `vertex`, it is the first of them (`google_ai`). "+filledOn(platform.FieldModelProvider)),
+		"base_url": str("base_url", "The model provider's API base URL. On keywordsai it lives in `extra_kwargs`, which the platform does not "+
+			"return, so it is null there unless the platform sends it. "+filledOn(platform.FieldBaseURL)),
+		"enabled": schema.BoolAttribute{
+			MarkdownDescription: "Whether the platform routes traffic to this model provider. " + filledOn(platform.FieldEnabled),
+			Computed:            true,
+		},
+		"workspace_id": str("workspace_id", "The workspace that owns the record. "+filledOn(platform.FieldWorkspaceID)),
+		"auth_type":    str("auth_type", "How the platform authenticates to the model provider. "+filledOn(platform.FieldAuthType)),
+		"connection_id": str("connection_id", "UUID of the shared credential (connection) the record uses; null when it has "+
+			"a direct credential. "+filledOn(platform.FieldConnectionID)),
+		"catalog_id": str("catalog_id", "UUID of the built-in catalog template the record was created from. "+filledOn(platform.FieldCatalogID)),
+		"settings": str("settings", "The provider settings as a JSON object string, as the platform returns them, including the keys the "+
+			"platform adds itself (such as `model_api_family`); use `jsondecode` to read it. "+filledOn(platform.FieldSettings)),
+		"request_timeout_secs": schema.Int64Attribute{
+			MarkdownDescription: "Total-request timeout override in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldRequestTimeoutSecs),
+			Computed:            true,
+		},
+		"stream_idle_timeout_secs": schema.Int64Attribute{
+			MarkdownDescription: "Longest idle gap between streamed chunks in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldStreamIdleTimeoutSecs),
+			Computed:            true,
+		},
+		"org_id":       str("org_id", "The organization that owns the record. Filled on flashback (`orgId`) and barndoor (`org_id`); null on other platforms."),
+		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. Filled on barndoor; null on other platforms."),
+		"created_at":   str("created_at", "When the record was created, as the platform reports it. Filled on flashback, barndoor and keywordsai; null on refactor."),
+		"updated_at":   str("updated_at", "When the record was last updated, as the platform reports it. Filled on barndoor and keywordsai; null on other platforms."),
+		"managed": schema.BoolAttribute{
+			MarkdownDescription: "Whether the platform itself owns the record (keywordsai `is_managed`): a managed record cannot be changed or " +
+				"deleted, and should not be imported. Filled on keywordsai; null on other platforms.",
+			Computed: true,
+		},
+	}
+}
+
+// recordModel maps a platform record to the data source model. Attributes the platform does not
+// have are null, so the same configuration reads the same way on every platform.
+func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	str := func(f platform.Field, v string) types.String {
+		if !spec.Supports(f) {
+			return types.StringNull()
+		}
+		return stringOrNull(v)
+	}
+	m := llmProviderRecordModel{
+		ID:            types.StringValue(rec.ID),
+		ProviderID:    str(platform.FieldProviderID, rec.ProviderID),
+		Name:          str(platform.FieldName, rec.Name),
+		ModelProvider: str(platform.FieldModelProvider, rec.ModelProvider),
+		BaseURL:       str(platform.FieldBaseURL, rec.BaseURL),
+		Enabled:       types.BoolNull(),
+		WorkspaceID:   str(platform.FieldWorkspaceID, rec.WorkspaceID),
+		AuthType:      str(platform.FieldAuthType, rec.AuthType),
+		ConnectionID:  str(platform.FieldConnectionID, rec.ConnectionID),
+		CatalogID:     str(platform.FieldCatalogID, rec.CatalogID),
+		Settings:      types.StringNull(),
+		OrgID:         stringOrNull(rec.OrgID),
+		CatalogSlug:   stringOrNull(rec.CatalogSlug),
+		CreatedAt:     stringOrNull(rec.CreatedAt),
+		UpdatedAt:     stringOrNull(rec.UpdatedAt),
+		Managed:       types.BoolNull(),
+	}
+	if spec.Supports(platform.FieldEnabled) && rec.Enabled != nil {
+		m.Enabled = types.BoolValue(*rec.Enabled)
+	}
+	if spec.Supports(platform.FieldSettings) && rec.Settings != nil {
+		data, err := json.Marshal(rec.Settings)
+		if err != nil {
+			diags.AddError("Unreadable Settings",
+				fmt.Sprintf("The settings of record %s on the %s platform cannot be written as JSON: %s.", rec.ID, spec.Name, err))
+		} else {
+			m.Settings = types.StringValue(string(data))
+		}
+	}
+	if spec.Supports(platform.FieldRequestTimeoutSecs) {
+		m.RequestTimeoutSecs = int64OrNull(rec.RequestTimeoutSecs)
+	} else {
+		m.RequestTimeoutSecs = types.Int64Null()
+	}
+	if spec.Supports(platform.FieldStreamIdleTimeoutSecs) {
+		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
+	} else {
+		m.StreamIdleTimeoutSecs = types.Int64Null()
+	}
+	// Only keywordsai reports ownership; elsewhere "not managed" would be a guess.
+	if spec.Name == platform.KeywordsAI {
+		m.Managed = types.BoolValue(rec.Managed)
+	}
+	return m, diags
+}
+
+// configureDataSource takes the providerData that the provider's Configure hands over.
+func configureDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider. Please report it to the provider developers.", req.ProviderData))
+		return nil
+	}
+	return data
+}
+
+func dataSourceConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil {
+		diags.AddError("Provider Not Configured",
+			"The llm provider block was not configured (its platform, endpoint or token is unknown). Set them to values known at plan time.")
+		return false
+	}
+	return true
+}
+
+// checkLookupArgument reports an argument the configured platform has no field for, so a lookup
+// that could never match fails with a reason instead of finding nothing.
+func checkLookupArgument(spec platform.Spec, attrName string, value types.String, diags *diag.Diagnostics) {
+	if value.IsNull() || value.IsUnknown() {
+		return
+	}
+	switch attrName {
+	case "name":
+		if !spec.Supports(platform.FieldName) {
+			diags.AddAttributeError(path.Root("name"), "Attribute Not Supported On "+platformTitle(spec),
+				fmt.Sprintf("The %s platform has no names: its records are identified by the model provider slug. "+
+					"Look the record up with id instead (for example id = \"openai\").", spec.Name))
+		}
+	case "workspace_id":
+		if !spec.Supports(platform.FieldWorkspaceID) {
+			diags.AddAttributeError(path.Root("workspace_id"), "Attribute Not Supported On "+platformTitle(spec),
+				fmt.Sprintf("The %s platform has no workspaces. Remove workspace_id.", spec.Name))
+		}
+	case "model_provider":
+		if !spec.Supports(platform.FieldModelProvider) {
+			diags.AddAttributeError(path.Root("model_provider"), "Attribute Not Supported On "+platformTitle(spec),
+				fmt.Sprintf("The %s platform has no model_provider field. Remove the model_provider filter.", spec.Name))
+		} else if !spec.AcceptsModelProvider(value.ValueString()) {
+			diags.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
+				fmt.Sprintf("The %s platform does not accept model_provider %q, so no record can have it. Allowed values: %s.",
+					spec.Name, value.ValueString(), strings.Join(spec.ModelProviders, ", ")))
+		}
+	}
+}
+
+// nameMatches compares a record's name with a wanted one the way the platform keeps names unique:
+// barndoor case-insensitively, the others exactly.
+func nameMatches(spec platform.Spec, have, want string) bool {
+	if spec.Name == platform.Barndoor {
+		return strings.EqualFold(have, want)
+	}
+	return have == want
+}
+
+func (d *llmProviderDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provider"
+}
+
+func (d *llmProviderDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one LLM provider record of the configured platform, by `id` or by `name`, with every attribute of the " +
+			"`llm_provider` resource except the secrets (`api_key`, `secret`, `credentials`, `extra_kwargs`), which are never read back. " +
+			"Attributes the platform does not have are null. Use `llm_providers` to list every record.",
+		Attributes: recordAttributes(map[string]string{
+			"id": "The id to look the record up by. Exactly one of `id` and `name` must be set.",
+			"name": "The name to look the record up by: compared case-insensitively on barndoor and exactly on flashback and keywordsai " +
+				"(where it is `provider_name`); refactor has no names. Exactly one of `id` and `name` must be set. More than one record " +
+				"with the name is an error that lists their ids.",
+			"workspace_id": "On flashback, the workspace to look in; without it every accessible workspace is searched. Setting it on " +
+				"another platform is an error.",
+		}),
+	}
+}
+
+func (d *llmProviderDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *llmProviderDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if data := configureDataSource(req, resp); data != nil {
+		d.data = data
+	}
+}
+
+func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !dataSourceConfigured(d.data, &resp.Diagnostics) {
+		return
+	}
+	spec := d.data.Spec
+	var cfg llmProviderRecordModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkLookupArgument(spec, "name", cfg.Name, &resp.Diagnostics)
+	checkLookupArgument(spec, "workspace_id", cfg.WorkspaceID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+
+	workspace := cfg.WorkspaceID.ValueString()
+	inWorkspace := ""
+	if workspace != "" {
+		inWorkspace = fmt.Sprintf(" in workspace %q", workspace)
+	}
+	var rec platform.Record
+	if id := cfg.ID.ValueString(); !cfg.ID.IsNull() {
+		got, err := d.data.Client.Get(ctx, platform.Ref{ID: id, WorkspaceID: workspace})
+		if platform.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "No LLM Provider Found",
+				fmt.Sprintf("No LLM provider with id %q exists on the %s platform%s. Check the id (%s); the llm_providers data source "+
+					"lists every record with its id.\n\nAPI error: %s", id, spec.Name, inWorkspace, idHint(spec.Name), err))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Read", spec, err)
+			return
+		}
+		rec = got
+	} else {
+		name := cfg.Name.ValueString()
+		records, err := d.data.Client.List(ctx, platform.ListOptions{WorkspaceID: workspace})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "List", spec, err)
+			return
+		}
+		var matches []platform.Record
+		for _, r := range records {
+			if nameMatches(spec, r.Name, name) {
+				matches = append(matches, r)
+			}
+		}
+		how := "exactly"
+		if spec.Name == platform.Barndoor {
+			how = "case-insensitively"
+		}
+		switch len(matches) {
+		case 0:
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "No LLM Provider Found",
+				fmt.Sprintf("No LLM provider named %q (compared %s) exists on the %s platform%s; %d records were searched. "+
+					"Check the name; the llm_providers data source lists every record with its name.", name, how, spec.Name, inWorkspace, len(records)))
+			return
+		case 1:
+			rec = matches[0]
+		default:
+			ids := make([]string, len(matches))
+			for i, r := range matches {
+				ids[i] = r.ID
+				if r.WorkspaceID != "" {
+					ids[i] += fmt.Sprintf(" (workspace %s)", r.WorkspaceID)
+				}
+			}
+			advice := "Look the record up by id instead."
+			if spec.Supports(platform.FieldWorkspaceID) && workspace == "" {
+				advice = "Set workspace_id to narrow the lookup, or look the record up by id instead."
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Several LLM Providers Found",
+				fmt.Sprintf("%d LLM providers named %q (compared %s) exist on the %s platform%s: %s. %s",
+					len(matches), name, how, spec.Name, inWorkspace, strings.Join(ids, ", "), advice))
+			return
+		}
+	}
+	model, diags := recordModel(spec, rec)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
+
+// idHint says what a platform's record id looks like, for the not-found message.
+func idHint(name platform.Name) string {
+	switch name {
+	case platform.Refactor:
+		return "refactor ids are provider slugs such as openai or amazon-bedrock"
+	case platform.Flashback:
+		return "flashback ids are aiLlmId values"
+	case platform.Barndoor:
+		return "barndoor ids are provider UUIDs"
+	default:
+		return "keywordsai ids are provider_id values"
+	}
+}

@@ -1,0 +1,129 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+var (
+	_ datasource.DataSource              = (*llmProvidersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*llmProvidersDataSource)(nil)
+)
+
+// NewLLMProvidersDataSource returns the llm_providers data source.
+func NewLLMProvidersDataSource() datasource.DataSource { return &llmProvidersDataSource{} }
+
+type llmProvidersDataSource struct {
+	data *providerData
+}
+
+type llmProvidersDataSourceModel struct {
+	ModelProvider types.String             `tfsdk:"model_provider"`
+	Name          types.String             `tfsdk:"name"`
+	WorkspaceID   types.String             `tfsdk:"workspace_id"`
+	IDs           []types.String           `tfsdk:"ids"`
+	Providers     []llmProviderRecordModel `tfsdk:"providers"`
+}
+
+func (d *llmProvidersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_providers"
+}
+
+func (d *llmProvidersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the LLM provider records of the configured platform, optionally filtered, for inventories and for " +
+			"finding the ids to import. Each record has every attribute of the `llm_provider` resource except the secrets, which are " +
+			"never read back. Records come in the order the platform lists them; on keywordsai that includes the platform's own " +
+			"managed providers (`managed = true`).",
+		Attributes: map[string]schema.Attribute{
+			"model_provider": schema.StringAttribute{
+				MarkdownDescription: "Keep only the records for this model provider (a canonical slug). On flashback a value matches every " +
+					"record with the same wire value, so `vertex` and `google_ai` both match `GOOGLE`. Setting it on keywordsai, " +
+					"which has no model provider, or to a value the platform does not accept, is an error.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(platform.CanonicalModelProviders...)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Keep only the records with this name: compared case-insensitively on barndoor, exactly on flashback and " +
+					"keywordsai (`provider_name`). Setting it on refactor, which has no names, is an error.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"workspace_id": schema.StringAttribute{
+				MarkdownDescription: "On flashback, list only this workspace's records (the platform filters them); without it every " +
+					"accessible workspace is listed. Setting it on another platform is an error.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The ids of the records in `providers`, in the same order: the ids `terraform import` takes for `llm_provider`.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"providers": schema.ListNestedAttribute{
+				MarkdownDescription: "The records that pass the filters, in the order the platform lists them. Each has the attributes of " +
+					"the `llm_provider` data source; attributes the platform does not have are null.",
+				Computed:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: recordAttributes(nil)},
+			},
+		},
+	}
+}
+
+func (d *llmProvidersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if data := configureDataSource(req, resp); data != nil {
+		d.data = data
+	}
+}
+
+func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !dataSourceConfigured(d.data, &resp.Diagnostics) {
+		return
+	}
+	spec := d.data.Spec
+	var cfg llmProvidersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkLookupArgument(spec, "model_provider", cfg.ModelProvider, &resp.Diagnostics)
+	checkLookupArgument(spec, "name", cfg.Name, &resp.Diagnostics)
+	checkLookupArgument(spec, "workspace_id", cfg.WorkspaceID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+
+	records, err := d.data.Client.List(ctx, platform.ListOptions{WorkspaceID: cfg.WorkspaceID.ValueString()})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "List", spec, err)
+		return
+	}
+	// Empty, not null, when nothing matches, so length() and for expressions work unguarded.
+	cfg.IDs = []types.String{}
+	cfg.Providers = []llmProviderRecordModel{}
+	for _, rec := range records {
+		if !cfg.ModelProvider.IsNull() && !platform.SameModelProvider(spec.Name, cfg.ModelProvider.ValueString(), rec.ModelProvider) {
+			continue
+		}
+		if !cfg.Name.IsNull() && !nameMatches(spec, rec.Name, cfg.Name.ValueString()) {
+			continue
+		}
+		model, diags := recordModel(spec, rec)
+		resp.Diagnostics.Append(diags...)
+		cfg.IDs = append(cfg.IDs, model.ID)
+		cfg.Providers = append(cfg.Providers, model)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
