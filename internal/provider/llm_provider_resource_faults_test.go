@@ -105,7 +105,7 @@ func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 						},
 					},
 					{
-						Config: cfg,
+						Config:           cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					},
 				},

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -150,4 +152,57 @@ func (m *testMock) platformKeys(t *testing.T, p platform.Name) []string {
 		keys = append(keys, fmt.Sprint(obj[key]))
 	}
 	return keys
+}
+
+// TestAccProvider_invalidConfig fails each invalid provider configuration at plan time with the
+// attribute (and its environment variable) named, before any request reaches the platform.
+func TestAccProvider_invalidConfig(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	resourceBlock := renderResource(map[string]string{"name": `"bd"`, "model_provider": `"openai"`, "api_key": `"k-1234"`})
+	block := func(attrs string) string { return "provider \"llm\" {\n" + attrs + "\n}\n" + resourceBlock }
+	local := m.endpoint(platform.Barndoor)
+	cases := []struct{ name, config, error string }{
+		{"plain http to a remote host", block(`platform = "barndoor"
+endpoint = "http://gateway.example.com/api/llm-gateway"
+token = "t-1"`), `(?s)Invalid Endpoint.*plain http to a remote host`},
+		{"empty token", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = ""`, local)), `(?s)Missing Token.*LLM_TOKEN`},
+		{"unknown platform", block(fmt.Sprintf(`platform = "openrouter"
+endpoint = %q
+token = "t"`, local)), `(?s)platform.*value must be one of`},
+		{"barndoor without endpoint", block(`platform = "barndoor"
+token = "t"`), `(?s)Missing Endpoint.*LLM_ENDPOINT`},
+		{"endpoint not a URL", block(`platform = "refactor"
+endpoint = "api.psci.ai"
+token = "t"`), `(?s)Invalid Endpoint.*not an absolute http\(s\) URL`},
+		{"max_retries out of range", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = "t"
+max_retries = 99`, local)), `(?s)max_retries.*between 0 and 20`},
+		{"request_timeout not a duration", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = "t"
+request_timeout = "soon"`, local)), `(?s)Invalid Request Timeout.*LLM_REQUEST_TIMEOUT`},
+		{"negative rate limit", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = "t"
+rate_limit = -1`, local)), `(?s)rate_limit.*at least 0`},
+		{"ftp endpoint", block(`platform = "keywordsai"
+endpoint = "ftp://api.keywordsai.co"
+token = "t"`), `(?s)Invalid Endpoint`},
+		{"missing platform", block(fmt.Sprintf(`endpoint = %q
+token = "t"`, local)), `(?s)Missing Platform.*LLM_PLATFORM`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		// Terraform wraps long diagnostics, so a space in a pattern matches any white space.
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(strings.ReplaceAll(c.error, " ", `\s+`))})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if reqs := m.srv.Requests(); len(reqs) != 0 {
+		t.Fatalf("invalid provider configurations reached the platform: %+v", reqs)
+	}
+	t.Logf("%d invalid provider configurations rejected at plan time", len(cases))
 }

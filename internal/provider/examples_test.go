@@ -1,0 +1,307 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+// examplesDir is the examples tree, relative to this package's directory (where go test runs).
+const examplesDir = "../../examples"
+
+// exampleSetup is what an example needs beyond its own text to be planned against the mock.
+type exampleSetup struct {
+	// platform is used for an example without a provider "llm" block, or whose platform is not
+	// a literal (provider.tf takes it from a variable).
+	platform platform.Name
+	// seed creates the records the example reads (data sources, import blocks) and returns
+	// values for variables that must name them.
+	seed func(t *testing.T, m *testMock) map[string]string
+}
+
+// exampleSetups lists the examples that cannot be planned from their text alone. An example
+// missing from here that needs an entry fails the test, so every new example is covered.
+var exampleSetups = map[string]exampleSetup{
+	"provider/provider.tf":              {platform: platform.Barndoor},
+	"resources/llm_provider/api-key.tf": {platform: platform.Refactor},
+	"resources/llm_provider/import-by-string-id.tf": {
+		platform: platform.Refactor,
+		seed: func(t *testing.T, m *testMock) map[string]string {
+			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
+				"provider": "openai", "enabled": true, "credentials": map[string]any{"api_key": "sk-example-existing"},
+			})
+			return nil
+		},
+	},
+	"data-sources/llm_provider/data-source.tf": {
+		platform: platform.Barndoor,
+		seed: func(t *testing.T, m *testMock) map[string]string {
+			seedBarndoor(t, m, "Anthropic-Prod", "anthropic")
+			return map[string]string{"openai_provider_id": seedBarndoor(t, m, "openai-direct", "openai")}
+		},
+	},
+	"data-sources/llm_providers/data-source.tf": {
+		platform: platform.Barndoor,
+		seed: func(t *testing.T, m *testMock) map[string]string {
+			seedBarndoor(t, m, "openai-direct", "openai")
+			seedBarndoor(t, m, "anthropic-prod", "anthropic")
+			return nil
+		},
+	},
+}
+
+func seedBarndoor(t *testing.T, m *testMock, name, modelProvider string) string {
+	t.Helper()
+	out := m.call(t, http.MethodPost, "/api/llm-gateway/admin/providers", map[string]any{
+		"name": name, "model_provider": modelProvider, "api_key": "bd-example-existing-key",
+	})
+	id, _ := out["id"].(string)
+	if id == "" {
+		t.Fatalf("seeding barndoor %q: no id in %v", name, out)
+	}
+	return id
+}
+
+// TestAccExamples checks every file under examples/: each .tf file is formatted as terraform fmt
+// would write it and plans cleanly against the mock (resources as creates, data sources read,
+// import blocks resolved), so the examples the docs show are known to work.
+func TestAccExamples(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
+	}
+	tf := terraformBinary(t)
+	var files []string
+	err := filepath.WalkDir(examplesDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(examplesDir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("walking %s: %v", examplesDir, err)
+	}
+	// The docs render these by name: one resource example per platform, import, data sources.
+	want := []string{
+		"provider/provider.tf", "resources/llm_provider/resource.tf", "resources/llm_provider/import.sh",
+		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/api-key.tf",
+		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
+	}
+	for _, name := range platform.Names {
+		want = append(want, "resources/llm_provider/"+string(name)+".tf")
+	}
+	for _, w := range want {
+		if !slices.Contains(files, w) {
+			t.Errorf("examples/%s is missing", w)
+		}
+	}
+	for key := range exampleSetups {
+		if !slices.Contains(files, key) {
+			t.Errorf("exampleSetups names examples/%s, which does not exist", key)
+		}
+	}
+
+	for _, rel := range files {
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(examplesDir, filepath.FromSlash(rel))
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch filepath.Ext(rel) {
+			case ".tf":
+				checkFormatted(t, tf, path)
+				planExample(t, rel, string(src))
+			case ".sh":
+				checkImportScript(t, string(src))
+			default:
+				t.Fatalf("unexpected file in examples/: %s (only .tf and import .sh files belong there)", rel)
+			}
+		})
+	}
+}
+
+// terraformBinary finds terraform the way terraform-plugin-testing does, without downloading.
+func terraformBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatalf("no terraform: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (%v)", err)
+	}
+	return p
+}
+
+func checkFormatted(t *testing.T, tf, path string) {
+	t.Helper()
+	cmd := exec.Command(tf, "fmt", "-check", "-diff", "-no-color", path)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Errorf("terraform fmt -check %s failed (%v); run make fmt:\n%s", path, err, out.String())
+	}
+}
+
+var (
+	importLine    = regexp.MustCompile(`^terraform import llm_provider\.[a-z_][a-z0-9_]* \S+$`)
+	resourceBlock = regexp.MustCompile(`(?m)^(resource|output) "`)
+	dataBlock     = regexp.MustCompile(`(?m)^data "`)
+	variableStart = regexp.MustCompile(`^variable "([A-Za-z0-9_-]+)" \{$`)
+	defaultAttr   = regexp.MustCompile(`^\s*default\s*=`)
+	platformAttr  = regexp.MustCompile(`^\s*platform\s*=\s*"([a-z]+)"\s*(#.*)?$`)
+	mockedAttr    = regexp.MustCompile(`^\s*(platform|endpoint|token)\s*=`)
+)
+
+// checkImportScript wants only comments and terraform import commands, and a command per platform.
+func checkImportScript(t *testing.T, src string) {
+	t.Helper()
+	commands := 0
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !importLine.MatchString(line) {
+			t.Errorf("import.sh: %q is not `terraform import llm_provider.<name> <id>`", line)
+		}
+		commands++
+	}
+	if commands != len(platform.Names) {
+		t.Errorf("import.sh has %d import commands, want one per platform (%d)", commands, len(platform.Names))
+	}
+	for _, name := range platform.Names {
+		if !strings.Contains(src, "# "+string(name)+":") {
+			t.Errorf("import.sh does not explain the %s id (a comment starting `# %s:`)", name, name)
+		}
+	}
+}
+
+// planExample plans the example against the mock: its provider blocks keep every attribute but
+// get the mock's endpoint and token, its terraform block gives way to the test's own, and its
+// variables get values.
+func planExample(t *testing.T, rel, src string) {
+	t.Helper()
+	m := newTestMock(t)
+	setup := exampleSetups[rel]
+	vars := map[string]string{}
+	if setup.seed != nil {
+		vars = setup.seed(t, m)
+	}
+	cfg, declared, err := exampleConfig(src, m, setup.platform)
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	variables := config.Variables{}
+	for _, name := range declared {
+		variables[name] = config.StringVariable("example-" + name)
+	}
+	for name, v := range vars {
+		if !slices.Contains(declared, name) && !strings.Contains(src, fmt.Sprintf("variable %q", name)) {
+			t.Fatalf("%s: the seed sets variable %q, which the example does not declare", rel, name)
+		}
+		variables[name] = config.StringVariable(v)
+	}
+	hasChanges := resourceBlock.MatchString(src)
+	if !hasChanges && !dataBlock.MatchString(src) {
+		// A configuration without resources never configures the provider; a list makes it do so,
+		// so a bad endpoint, duration or limit fails here. It adds nothing to the plan.
+		cfg += "\ndata \"llm_providers\" \"example_test_probe\" {}\n"
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             cfg,
+			ConfigVariables:    variables,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: hasChanges,
+		}},
+	})
+}
+
+// exampleConfig rewrites an example for the mock. It returns the configuration and the variables
+// that have no default (the test must give them values). It relies on terraform fmt's layout:
+// top-level blocks open at column 0 and close with a "}" line.
+func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []string, error) {
+	lines := strings.Split(src, "\n")
+	var out, needValues []string
+	hasProvider := false
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		end := i
+		if strings.HasSuffix(line, "{") && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "#") {
+			for end < len(lines) && lines[end] != "}" {
+				end++
+			}
+			if end == len(lines) {
+				return "", nil, fmt.Errorf("block %q is not closed by a \"}\" line (is the file terraform fmt formatted?)", line)
+			}
+		}
+		body := lines[i+1 : max(end, i+1)]
+		switch {
+		case line == "terraform {":
+			// The test's own terraform block takes the provider from the test binary, which a
+			// required_providers source would override.
+			if !strings.Contains(strings.Join(body, "\n"), `source = "llmconfig/llm"`) {
+				return "", nil, fmt.Errorf("the terraform block must require llm from source \"llmconfig/llm\"")
+			}
+			i = end
+			continue
+		case line == `provider "llm" {`:
+			hasProvider = true
+			name := fallback
+			var kept []string
+			for _, b := range body {
+				if sm := platformAttr.FindStringSubmatch(b); sm != nil {
+					name = platform.Name(sm[1])
+				}
+				if mockedAttr.MatchString(b) {
+					if v := strings.TrimSpace(strings.SplitN(b, "#", 2)[0]); strings.HasSuffix(v, "{") || strings.HasSuffix(v, "(") ||
+						strings.HasSuffix(v, "[") || strings.Contains(v, "<<") {
+						return "", nil, fmt.Errorf("provider attribute %q spans several lines; keep platform, endpoint and token on one line each", v)
+					}
+					continue
+				}
+				kept = append(kept, b)
+			}
+			if _, err := platform.SpecFor(string(name)); err != nil {
+				return "", nil, fmt.Errorf("provider block without a literal platform and no platform in exampleSetups: %v", err)
+			}
+			out = append(out, line)
+			out = append(out, kept...)
+			out = append(out, fmt.Sprintf("  platform = %q", name), fmt.Sprintf("  endpoint = %q", m.endpoint(name)),
+				fmt.Sprintf("  token    = %q", testToken), "}")
+			i = end
+			continue
+		}
+		if sm := variableStart.FindStringSubmatch(line); sm != nil {
+			if !slices.ContainsFunc(body, defaultAttr.MatchString) {
+				needValues = append(needValues, sm[1])
+			}
+		}
+		out = append(out, lines[i:end+1]...)
+		i = end
+	}
+	cfg := strings.Join(out, "\n")
+	if !hasProvider {
+		if _, err := platform.SpecFor(string(fallback)); err != nil {
+			return "", nil, fmt.Errorf("no provider \"llm\" block and no platform in exampleSetups: %v", err)
+		}
+		cfg = m.providerConfig(fallback) + cfg
+	}
+	return cfg, needValues, nil
+}
