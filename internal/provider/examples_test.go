@@ -191,10 +191,9 @@ func checkImportScript(t *testing.T, src string) {
 	}
 }
 
-// planExample plans the example against the mock: its provider blocks keep every attribute but
-// get the mock's endpoint and token, its terraform block gives way to the test's own, and its
-// variables get values.
-func planExample(t *testing.T, rel, src string) {
+// planExample plans the example against the mock with a real terraform plan. Its provider blocks
+// keep every attribute but get the mock's endpoint and token, and its variables get values.
+func planExample(t *testing.T, env []string, tf, rel, src string) {
 	t.Helper()
 	m := newTestMock(t)
 	setup := exampleSetups[rel]
@@ -202,35 +201,55 @@ func planExample(t *testing.T, rel, src string) {
 	if setup.seed != nil {
 		vars = setup.seed(t, m)
 	}
-	cfg, declared, err := exampleConfig(src, m, setup.platform)
+	cfg, needValues, err := exampleConfig(src, m, setup.platform)
 	if err != nil {
 		t.Fatalf("%s: %v", rel, err)
 	}
-	variables := config.Variables{}
-	for _, name := range declared {
-		variables[name] = config.StringVariable("example-" + name)
-	}
-	for name, v := range vars {
-		if !slices.Contains(declared, name) && !strings.Contains(src, fmt.Sprintf("variable %q", name)) {
-			t.Fatalf("%s: the seed sets variable %q, which the example does not declare", rel, name)
-		}
-		variables[name] = config.StringVariable(v)
-	}
 	hasChanges := resourceBlock.MatchString(src)
 	if !hasChanges && !dataBlock.MatchString(src) {
-		// A configuration without resources never configures the provider; a list makes it do so,
+		// Terraform configures no provider that nothing uses; a list makes it configure this one,
 		// so a bad endpoint, duration or limit fails here. It adds nothing to the plan.
 		cfg += "\ndata \"llm_providers\" \"example_test_probe\" {}\n"
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:             cfg,
-			ConfigVariables:    variables,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: hasChanges,
-		}},
-	})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"}
+	for _, name := range needValues {
+		if _, ok := vars[name]; !ok {
+			args = append(args, "-var", name+"=example-"+name)
+		}
+	}
+	for name, v := range vars {
+		if !strings.Contains(src, fmt.Sprintf("variable %q", name)) {
+			t.Fatalf("%s: the seed sets variable %q, which the example does not declare", rel, name)
+		}
+		args = append(args, "-var", name+"="+v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tf, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	code := 0
+	if exitErr := (*exec.ExitError)(nil); errors.As(err, &exitErr) {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running terraform plan: %v", err)
+	}
+	want := 0
+	if hasChanges {
+		want = 2
+	}
+	if code != want {
+		t.Fatalf("terraform plan -detailed-exitcode of %s exited %d, want %d:\n%s\n--- configuration as planned:\n%s", rel, code, want, out.String(), cfg)
+	}
+	if setup.planMatches != "" && !regexp.MustCompile(setup.planMatches).MatchString(out.String()) {
+		t.Errorf("the plan of %s does not match %q:\n%s", rel, setup.planMatches, out.String())
+	}
 }
 
 // exampleConfig rewrites an example for the mock. It returns the configuration and the variables

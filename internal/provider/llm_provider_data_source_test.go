@@ -221,6 +221,15 @@ func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateR
 	resp.Error = f(req)
 }
 
+// wrapped matches the literal parts in order, allowing Terraform's line wrapping at any space.
+func wrapped(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
 // TestAccLLMProviderDataSource_basic creates a record with the resource and reads it back by id
 // and, where the platform has names, by name: every value matches the resource's, attributes the
 // platform does not have are null, and no secret reaches the data source.
@@ -262,12 +271,12 @@ func TestAccLLMProviderDataSource_notFound(t *testing.T) {
 			m := newTestMock(t)
 			steps := []resource.TestStep{{
 				Config:      m.providerConfig(tc.platform) + fmt.Sprintf("data \"llm_provider\" \"by_id\" {\n  id = %q\n}\n", tc.missingID),
-				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)No LLM Provider Found.*No LLM provider with id "%s" exists on the %s platform`, regexp.QuoteMeta(tc.missingID), tc.platform)),
+				ExpectError: wrapped(`No LLM Provider Found`, fmt.Sprintf(`No LLM provider with id %q exists on the %s platform`, tc.missingID, tc.platform)),
 			}}
 			if tc.byName != "" {
 				steps = append(steps, resource.TestStep{
 					Config:      m.providerConfig(tc.platform) + "data \"llm_provider\" \"by_name\" {\n  name = \"no-such-record\"\n}\n",
-					ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)No LLM Provider Found.*No LLM provider named\s+"no-such-record".*exists on the\s+%s\s+platform`, tc.platform)),
+					ExpectError: wrapped(`No LLM Provider Found`, `No LLM provider named "no-such-record"`, fmt.Sprintf(`exists on the %s platform`, tc.platform)),
 				})
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
@@ -316,8 +325,9 @@ func TestAccLLMProviderDataSource_ambiguousName(t *testing.T) {
 			{Config: resources},
 			{
 				Config: resources + "data \"llm_provider\" \"by_name\" {\n  name = \"fb-primary\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)Several LLM Providers Found.*2 LLM providers named "fb-primary".*` +
-					`\(workspace\s+ws-alpha\).*\(workspace\s+ws-beta\).*Set workspace_id`),
+				// The two were created concurrently, so either may be listed first.
+				ExpectError: regexp.MustCompile(`(?s)Several LLM Providers Found.*2 LLM providers named\s+"fb-primary".*` +
+					`(\(workspace\s+ws-alpha\).*\(workspace\s+ws-beta\)|\(workspace\s+ws-beta\).*\(workspace\s+ws-alpha\)).*Set\s+workspace_id`),
 			},
 			{
 				Config: resources + "data \"llm_provider\" \"by_name\" {\n  name = \"fb-primary\"\n  workspace_id = \"ws-beta\"\n}\n",
@@ -339,8 +349,8 @@ func TestAccLLMProviderDataSource_invalid(t *testing.T) {
 		body     string
 		error    string
 	}{
-		{platform.Barndoor, "", `(?s)Invalid Attribute Combination.*"id".*"name"`},
-		{platform.Barndoor, `id = "a"` + "\n" + `name = "b"`, `(?s)Invalid Attribute Combination.*"id".*"name"`},
+		{platform.Barndoor, "", `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[id,name\]`},
+		{platform.Barndoor, `id = "a"` + "\n" + `name = "b"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,name\]`},
 		{platform.Refactor, `name = "openai"`, `(?s)Attribute Not Supported On Refactor.*has no names.*id = "openai"`},
 		{platform.Barndoor, `name = "x"` + "\n" + `workspace_id = "ws"`, `(?s)Attribute Not Supported On Barndoor.*no workspaces`},
 	} {

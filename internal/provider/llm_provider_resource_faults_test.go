@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -230,4 +231,32 @@ func TestAccLLMProviderResource_secretsNeverLeak(t *testing.T) {
 		}
 	}
 	t.Logf("searched %d bytes of TRACE log for %d secrets and the token", len(logData), len(all))
+}
+
+// TestAccLLMProviderResource_timeouts: the timeouts block bounds a whole operation, retries
+// included, and says so when it runs out; the slow create is not sent twice.
+func TestAccLLMProviderResource_timeouts(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	if err := m.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodPost, Path: "/api/llm-gateway/admin/providers", LatencyMS: 5000}}); err != nil {
+		t.Fatal(err)
+	}
+	attrs := with(resourceCases()[2].base, nil)
+	cfg := m.providerConfig(platform.Barndoor) + strings.Replace(renderResource(attrs), "}\n", "  timeouts {\n    create = \"1s\"\n  }\n}\n", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create LLM Provider.*ran\s+out\s+of\s+time`),
+		}},
+	})
+	posts := 0
+	for _, e := range m.srv.Requests() {
+		if e.Method == http.MethodPost {
+			posts++
+		}
+	}
+	if posts != 1 {
+		t.Fatalf("want the slow create sent once, got %d", posts)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -703,4 +705,94 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestLLMProviderResource_schemaValid(t *testing.T) {
+	t.Parallel()
+	r := NewLLMProviderResource()
+	var resp fwresource.SchemaResponse
+	r.Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema diagnostics: %v", resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+		t.Fatalf("schema is invalid: %v", diags)
+	}
+	for name, a := range resp.Schema.Attributes {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("attribute %s has no description", name)
+		}
+		if _, mapped := attributeFields[name]; !mapped && !a.IsComputed() {
+			t.Errorf("configurable attribute %s is not mapped to a canonical field, so n/a checks cannot see it", name)
+		}
+	}
+	for _, name := range []string{"api_key_wo", "secret_wo", "credentials_wo"} {
+		if !resp.Schema.Attributes[name].IsWriteOnly() || !resp.Schema.Attributes[name].IsSensitive() {
+			t.Errorf("%s must be write-only and sensitive", name)
+		}
+	}
+}
+
+func TestSettingsFromPlatform(t *testing.T) {
+	t.Parallel()
+	server := map[string]any{"temperature": 0.2, "model_api_family": "openai_chat"}
+	serverKeys := []string{"model_api_family"}
+	for _, tc := range []struct {
+		name    string
+		current types.String
+		server  map[string]any
+		want    types.String
+	}{
+		{"server keys ignored, current text kept", types.StringValue(`{ "temperature": 0.2 }`), server, types.StringValue(`{ "temperature": 0.2 }`)},
+		{"a changed user key shows", types.StringValue(`{"temperature":0.5}`), server, types.StringValue(`{"temperature":0.2}`)},
+		{"a removed user key shows", types.StringValue(`{"temperature":0.2,"top_p":1}`), server, types.StringValue(`{"temperature":0.2}`)},
+		{"a server key the user set is compared", types.StringValue(`{"model_api_family":"x","temperature":0.2}`), server, types.StringValue(`{"model_api_family":"openai_chat","temperature":0.2}`)},
+		{"import: only derived keys", types.StringNull(), server, types.StringValue(`{"temperature":0.2}`)},
+		{"nothing but server keys on import is null", types.StringNull(), map[string]any{"model_api_family": "openai_chat"}, types.StringNull()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := settingsFromPlatform(tc.current, tc.server, serverKeys); !got.Equal(tc.want) {
+				t.Fatalf("settingsFromPlatform = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRotatedSecrets(t *testing.T) {
+	t.Parallel()
+	base := llmProviderResourceModel{
+		APIKey: types.StringNull(), APIKeyWOVersion: types.StringValue("1"), Secret: types.StringNull(), SecretWOVersion: types.StringNull(),
+		Credentials: types.MapNull(types.StringType), CredentialsWOVersion: types.StringNull(), ConnectionID: types.StringNull(),
+	}
+	bump := base
+	bump.APIKeyWOVersion = types.StringValue("2")
+	kept := base
+	kept.APIKeyWOVersion, kept.APIKey = types.StringNull(), types.StringValue("sk-1")
+	keptChanged := kept
+	keptChanged.APIKey = types.StringValue("sk-2")
+	attached := base
+	attached.ConnectionID = types.StringValue("3c90c3cc-0d44-4b50-8888-8dd25736052a")
+	for _, tc := range []struct {
+		name         string
+		spec         platform.Name
+		state, plan  llmProviderResourceModel
+		planned      platform.Record
+		wantRotation []platform.Field
+	}{
+		{"same version: nothing sent", platform.Barndoor, base, base, platform.Record{APIKey: "wo"}, nil},
+		{"version bump sends the write-only key", platform.Barndoor, base, bump, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
+		{"unchanged kept key is not sent", platform.KeywordsAI, kept, kept, platform.Record{APIKey: "sk-1"}, nil},
+		{"changed kept key is sent", platform.KeywordsAI, kept, keptChanged, platform.Record{APIKey: "sk-2"}, []platform.Field{platform.FieldAPIKey}},
+		{"removed key is not sent where it cannot be cleared", platform.Barndoor, kept, base, platform.Record{}, nil},
+		{"removed key is cleared on flashback", platform.Flashback, kept, base, platform.Record{}, []platform.Field{platform.FieldAPIKey}},
+		{"detaching a barndoor connection sends the key", platform.Barndoor, attached, base, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
+		{"n/a secret never rotates", platform.Refactor, base, base, platform.Record{Secret: "x"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := rotatedSecrets(platform.Specs[tc.spec], tc.state, tc.plan, tc.planned)
+			if !slices.Equal(got, tc.wantRotation) {
+				t.Fatalf("rotatedSecrets = %v, want %v", got, tc.wantRotation)
+			}
+		})
+	}
 }
