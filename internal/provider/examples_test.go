@@ -2,6 +2,8 @@ package provider
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,15 +13,37 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
 // examplesDir is the examples tree, relative to this package's directory (where go test runs).
 const examplesDir = "../../examples"
+
+// envServeProvider makes this test binary serve the Terraform provider instead of running tests.
+// TestAccExamples runs terraform with a dev_overrides CLI configuration that points at this
+// binary, so every provider block (aliases included) gets its own provider process as in real use;
+// terraform-plugin-testing's in-process provider would serve all aliases from one configuration.
+const envServeProvider = "LLM_EXAMPLES_TEST_SERVE_PROVIDER"
+
+// init serves the provider when terraform started this binary as the llm plugin. It runs before
+// the testing package parses flags, which terraform does not pass.
+func init() {
+	if os.Getenv(envServeProvider) != "1" {
+		return
+	}
+	err := providerserver.Serve(context.Background(), New("test"), providerserver.ServeOpts{
+		Address: "registry.terraform.io/llmconfig/llm",
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
 
 // exampleSetup is what an example needs beyond its own text to be planned against the mock.
 type exampleSetup struct {
@@ -29,6 +53,8 @@ type exampleSetup struct {
 	// seed creates the records the example reads (data sources, import blocks) and returns
 	// values for variables that must name them.
 	seed func(t *testing.T, m *testMock) map[string]string
+	// planMatches, when set, is a regular expression the plan output must match.
+	planMatches string
 }
 
 // exampleSetups lists the examples that cannot be planned from their text alone. An example
@@ -44,6 +70,8 @@ var exampleSetups = map[string]exampleSetup{
 			})
 			return nil
 		},
+		// The documented promise: an import, then one in-place update that sends the key.
+		planMatches: `Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\.`,
 	},
 	"data-sources/llm_provider/data-source.tf": {
 		platform: platform.Barndoor,
@@ -76,12 +104,14 @@ func seedBarndoor(t *testing.T, m *testMock, name, modelProvider string) string 
 
 // TestAccExamples checks every file under examples/: each .tf file is formatted as terraform fmt
 // would write it and plans cleanly against the mock (resources as creates, data sources read,
-// import blocks resolved), so the examples the docs show are known to work.
+// import blocks resolved), so the examples the docs show are known to work. terraform plans each
+// example as a user would run it, with the provider installed through dev_overrides.
 func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
 	}
 	tf := terraformBinary(t)
+	env := examplesTerraformEnv(t)
 	var files []string
 	err := filepath.WalkDir(examplesDir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -124,7 +154,7 @@ func TestAccExamples(t *testing.T) {
 			switch filepath.Ext(rel) {
 			case ".tf":
 				checkFormatted(t, tf, path)
-				planExample(t, rel, string(src))
+				planExample(t, env, tf, rel, string(src))
 			case ".sh":
 				checkImportScript(t, string(src))
 			default:
@@ -145,6 +175,29 @@ func terraformBinary(t *testing.T) string {
 		t.Fatalf("no terraform: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (%v)", err)
 	}
 	return p
+}
+
+// examplesTerraformEnv returns the environment for terraform: a CLI configuration whose
+// dev_overrides installs this test binary as llmconfig/llm, which serves the provider when it
+// sees envServeProvider. No registry is contacted and no terraform init is needed.
+func examplesTerraformEnv(t *testing.T) []string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatalf("locating the test binary: %v", err)
+	}
+	pluginDir := t.TempDir()
+	if err := os.Symlink(self, filepath.Join(pluginDir, "terraform-provider-llm")); err != nil {
+		t.Fatalf("linking the provider plugin: %v", err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "examples.tfrc")
+	rc := fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    %q = %q\n  }\n}\n", "llmconfig/llm", pluginDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Later entries win in os/exec, so these replace whatever the environment holds.
+	return append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, envServeProvider+"=1", "CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=", "TF_REATTACH_PROVIDERS=")
 }
 
 func checkFormatted(t *testing.T, tf, path string) {
@@ -227,38 +280,128 @@ func planExample(t *testing.T, env []string, tf, rel, src string) {
 		}
 		args = append(args, "-var", name+"="+v)
 	}
+	code, out := runTerraform(t, env, tf, dir, args...)
+	want := 0
+	if hasChanges {
+		want = 2
+	}
+	if code != want {
+		t.Fatalf("terraform plan -detailed-exitcode of %s exited %d, want %d:\n%s\n--- configuration as planned:\n%s", rel, code, want, out, cfg)
+	}
+	if setup.planMatches != "" && !regexp.MustCompile(setup.planMatches).MatchString(out) {
+		t.Errorf("the plan of %s does not match %q:\n%s", rel, setup.planMatches, out)
+	}
+}
+
+// runTerraform runs terraform in dir and returns its exit code and combined output.
+func runTerraform(t *testing.T, env []string, tf, dir string, args ...string) (int, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tf, args...)
 	cmd.Dir, cmd.Env = dir, env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
-	code := 0
+	err := cmd.Run()
 	if exitErr := (*exec.ExitError)(nil); errors.As(err, &exitErr) {
-		code = exitErr.ExitCode()
+		return exitErr.ExitCode(), out.String()
 	} else if err != nil {
-		t.Fatalf("running terraform plan: %v", err)
+		t.Fatalf("running terraform %s: %v", strings.Join(args, " "), err)
 	}
-	want := 0
-	if hasChanges {
-		want = 2
+	return 0, out.String()
+}
+
+// TestAccExamples_importGenerateConfig follows the import workflow docs/index.md describes, on
+// every platform: an import block alone, terraform plan -generate-config-out writes the resource,
+// apply imports it, and the next plan with -detailed-exitcode is empty (exit 0), so an imported
+// record shows no phantom diff.
+func TestAccExamples_importGenerateConfig(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
 	}
-	if code != want {
-		t.Fatalf("terraform plan -detailed-exitcode of %s exited %d, want %d:\n%s\n--- configuration as planned:\n%s", rel, code, want, out.String(), cfg)
+	tf := terraformBinary(t)
+	env := examplesTerraformEnv(t)
+	seeds := map[platform.Name]func(t *testing.T, m *testMock) string{
+		platform.Refactor: func(t *testing.T, m *testMock) string {
+			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
+				"provider": "anthropic", "enabled": false, "credentials": map[string]any{"api_key": "sk-existing"},
+			})
+			return "anthropic"
+		},
+		platform.Flashback: func(t *testing.T, m *testMock) string {
+			out := m.call(t, http.MethodPost, "/ai/llm", map[string]any{
+				"name": "gemini", "aiType": "GOOGLE", "endpoint": "https://generativelanguage.googleapis.com",
+				"key": "k-existing", "secret": "s-existing", "workspaceId": "ws-platform-team",
+			})
+			id, _ := out["aiLlmId"].(string)
+			return id
+		},
+		platform.Barndoor: func(t *testing.T, m *testMock) string {
+			return seedBarndoor(t, m, "anthropic-prod", "anthropic")
+		},
+		platform.KeywordsAI: func(t *testing.T, m *testMock) string {
+			m.call(t, http.MethodPost, "/api/providers/", map[string]any{
+				"provider_id": "acme-azure-openai", "provider_name": "Azure OpenAI (prod)", "api_key": "k-existing",
+			})
+			return "acme-azure-openai"
+		},
 	}
-	if setup.planMatches != "" && !regexp.MustCompile(setup.planMatches).MatchString(out.String()) {
-		t.Errorf("the plan of %s does not match %q:\n%s", rel, setup.planMatches, out.String())
+	// What the generated resource must say: the documented mapping of wire values back to
+	// canonical ones (flashback GOOGLE reads as google_ai) and the user-chosen keys.
+	wantGenerated := map[platform.Name]string{
+		platform.Refactor:   `model_provider\s+= "anthropic"`,
+		platform.Flashback:  `model_provider\s+= "google_ai"`,
+		platform.Barndoor:   `model_provider\s+= "anthropic"`,
+		platform.KeywordsAI: `provider_id\s+= "acme-azure-openai"`,
+	}
+	for _, name := range platform.Names {
+		t.Run(string(name), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			id := seeds[name](t, m)
+			if id == "" {
+				t.Fatal("seeding returned no id")
+			}
+			dir := t.TempDir()
+			cfg := fmt.Sprintf("terraform {\n  required_providers {\n    llm = {\n      source = \"llmconfig/llm\"\n    }\n  }\n}\n\n%s\nimport {\n  to = llm_provider.imported\n  id = %q\n}\n",
+				m.providerConfig(name), id)
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			steps := []struct {
+				args []string
+				want int
+			}{
+				{[]string{"plan", "-input=false", "-no-color", "-generate-config-out=generated.tf"}, 0},
+				{[]string{"apply", "-input=false", "-no-color", "-auto-approve"}, 0},
+				{[]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, 0},
+			}
+			for _, step := range steps {
+				code, out := runTerraform(t, env, tf, dir, step.args...)
+				if code != step.want {
+					generated, _ := os.ReadFile(filepath.Join(dir, "generated.tf"))
+					t.Fatalf("terraform %s exited %d, want %d:\n%s\n--- generated.tf:\n%s", strings.Join(step.args, " "), code, step.want, out, generated)
+				}
+			}
+			generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+			if err != nil || !strings.Contains(string(generated), `resource "llm_provider" "imported"`) {
+				t.Fatalf("generated.tf has no llm_provider resource (%v):\n%s", err, generated)
+			}
+			if !regexp.MustCompile(wantGenerated[name]).Match(generated) {
+				t.Errorf("generated.tf does not match %q:\n%s", wantGenerated[name], generated)
+			}
+		})
 	}
 }
 
 // exampleConfig rewrites an example for the mock. It returns the configuration and the variables
-// that have no default (the test must give them values). It relies on terraform fmt's layout:
+// that have no default (the test must give them values). Snippets without a terraform block get
+// one that requires llmconfig/llm, as provider.tf does. It relies on terraform fmt's layout:
 // top-level blocks open at column 0 and close with a "}" line.
 func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []string, error) {
 	lines := strings.Split(src, "\n")
 	var out, needValues []string
-	hasProvider := false
+	hasProvider, hasTerraform := false, false
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		end := i
@@ -273,13 +416,10 @@ func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []s
 		body := lines[i+1 : max(end, i+1)]
 		switch {
 		case line == "terraform {":
-			// The test's own terraform block takes the provider from the test binary, which a
-			// required_providers source would override.
+			hasTerraform = true
 			if !strings.Contains(strings.Join(body, "\n"), `source = "llmconfig/llm"`) {
 				return "", nil, fmt.Errorf("the terraform block must require llm from source \"llmconfig/llm\"")
 			}
-			i = end
-			continue
 		case line == `provider "llm" {`:
 			hasProvider = true
 			name := fallback
@@ -321,6 +461,10 @@ func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []s
 			return "", nil, fmt.Errorf("no provider \"llm\" block and no platform in exampleSetups: %v", err)
 		}
 		cfg = m.providerConfig(fallback) + cfg
+	}
+	if !hasTerraform {
+		// Snippets rely on the terraform block of provider.tf, which names the provider's source.
+		cfg = "terraform {\n  required_providers {\n    llm = {\n      source = \"llmconfig/llm\"\n    }\n  }\n}\n\n" + cfg
 	}
 	return cfg, needValues, nil
 }

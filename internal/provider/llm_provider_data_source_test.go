@@ -347,16 +347,16 @@ func TestAccLLMProviderDataSource_invalid(t *testing.T) {
 	for _, inv := range []struct {
 		platform platform.Name
 		body     string
-		error    string
+		error    []string
 	}{
-		{platform.Barndoor, "", `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[id,name\]`},
-		{platform.Barndoor, `id = "a"` + "\n" + `name = "b"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,name\]`},
-		{platform.Refactor, `name = "openai"`, `(?s)Attribute Not Supported On Refactor.*has no names.*id = "openai"`},
-		{platform.Barndoor, `name = "x"` + "\n" + `workspace_id = "ws"`, `(?s)Attribute Not Supported On Barndoor.*no workspaces`},
+		{platform.Barndoor, "", []string{"Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"}},
+		{platform.Barndoor, `id = "a"` + "\n" + `name = "b"`, []string{"Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"}},
+		{platform.Refactor, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names", `Look the record up with id instead (for example id = "openai")`}},
+		{platform.Barndoor, `name = "x"` + "\n" + `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      m.providerConfig(inv.platform) + "data \"llm_provider\" \"x\" {\n" + inv.body + "\n}\n",
-			ExpectError: regexp.MustCompile(inv.error),
+			ExpectError: wrapped(inv.error...),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})

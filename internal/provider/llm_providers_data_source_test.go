@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -192,17 +191,17 @@ func TestAccLLMProvidersDataSource_invalid(t *testing.T) {
 	for _, inv := range []struct {
 		platform platform.Name
 		body     string
-		error    string
+		error    []string
 	}{
-		{platform.KeywordsAI, `model_provider = "openai"`, `(?s)Attribute Not Supported On Keywordsai.*no model_provider`},
-		{platform.Refactor, `model_provider = "groq"`, `(?s)Model Provider Not Supported On Refactor.*"groq"`},
-		{platform.Refactor, `name = "openai"`, `(?s)Attribute Not Supported On Refactor.*has no names`},
-		{platform.Barndoor, `workspace_id = "ws"`, `(?s)Attribute Not Supported On Barndoor.*no workspaces`},
-		{platform.Barndoor, `model_provider = "gpt"`, `(?s)model_provider.*value must be one of`},
+		{platform.KeywordsAI, `model_provider = "openai"`, []string{"Attribute Not Supported On Keywordsai", "has no model_provider field"}},
+		{platform.Refactor, `model_provider = "groq"`, []string{"Model Provider Not Supported On Refactor", `does not accept model_provider "groq"`}},
+		{platform.Refactor, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names"}},
+		{platform.Barndoor, `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
+		{platform.Barndoor, `model_provider = "gpt"`, []string{"model_provider", "value must be one of"}},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      m.providerConfig(inv.platform) + "data \"llm_providers\" \"x\" {\n  " + strings.TrimSpace(inv.body) + "\n}\n",
-			ExpectError: regexp.MustCompile(inv.error),
+			ExpectError: wrapped(inv.error...),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
