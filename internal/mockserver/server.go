@@ -86,7 +86,8 @@ func New(token string) *Server {
 func (s *Server) Requests() []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Entry(nil), s.journal...)
+	// An empty journal is an empty JSON array, never null.
+	return append([]Entry{}, s.journal...)
 }
 
 // ClearRequests empties the journal.

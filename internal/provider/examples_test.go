@@ -200,6 +200,7 @@ func examplesTerraformEnv(t *testing.T) []string {
 		"TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_LOG=", "TF_REATTACH_PROVIDERS=")
 }
 
+// checkFormatted fails the test when terraform fmt would change the file.
 func checkFormatted(t *testing.T, tf, path string) {
 	t.Helper()
 	cmd := exec.Command(tf, "fmt", "-check", "-diff", "-no-color", path)
@@ -212,7 +213,7 @@ func checkFormatted(t *testing.T, tf, path string) {
 
 var (
 	importLine    = regexp.MustCompile(`^terraform import llm_provider\.[a-z_][a-z0-9_]* \S+$`)
-	resourceBlock = regexp.MustCompile(`(?m)^(resource|output) "`)
+	changeBlock   = regexp.MustCompile(`(?m)^(resource|output) "`)
 	dataBlock     = regexp.MustCompile(`(?m)^data "`)
 	variableStart = regexp.MustCompile(`^variable "([A-Za-z0-9_-]+)" \{$`)
 	defaultAttr   = regexp.MustCompile(`^\s*default\s*=`)
@@ -258,7 +259,7 @@ func planExample(t *testing.T, env []string, tf, rel, src string) {
 	if err != nil {
 		t.Fatalf("%s: %v", rel, err)
 	}
-	hasChanges := resourceBlock.MatchString(src)
+	hasChanges := changeBlock.MatchString(src)
 	if !hasChanges && !dataBlock.MatchString(src) {
 		// Terraform configures no provider that nothing uses; a list makes it configure this one,
 		// so a bad endpoint, duration or limit fails here. It adds nothing to the plan.
@@ -296,7 +297,7 @@ func planExample(t *testing.T, env []string, tf, rel, src string) {
 // runTerraform runs terraform in dir and returns its exit code and combined output.
 func runTerraform(t *testing.T, env []string, tf, dir string, args ...string) (int, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tf, args...)
 	cmd.Dir, cmd.Env = dir, env
