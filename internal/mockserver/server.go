@@ -6,6 +6,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -112,6 +113,9 @@ func (s *Server) Reset() {
 func (s *Server) SetFaults(rules []FaultRule) error {
 	active := make([]*activeFault, 0, len(rules))
 	for _, r := range rules {
+		if r.Path == "" {
+			return fmt.Errorf("a fault rule needs a path pattern (\"*\" matches every path)")
+		}
 		pattern, err := globPattern(r.Path)
 		if err != nil {
 			return err
@@ -130,6 +134,10 @@ func (s *Server) Faults() []FaultRule {
 	defer s.mu.Unlock()
 	out := make([]FaultRule, 0, len(s.faults))
 	for _, f := range s.faults {
+		// A counted rule that is used up is gone; showing it with count 0 would read as "no limit".
+		if f.Count > 0 && f.remaining <= 0 {
+			continue
+		}
 		r := f.FaultRule
 		r.Count = f.remaining
 		out = append(out, r)

@@ -101,6 +101,7 @@ func NewHTTP(cfg HTTPConfig, decode ErrorDecoder) (*HTTP, error) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = DefaultRetryWaitMax
 	}
+	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
 	transport := cfg.Transport
 	if transport == nil {
 		transport = cleanhttp.DefaultPooledTransport()
@@ -176,7 +177,7 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 	if len(req.Query) > 0 {
 		target.RawQuery = req.Query.Encode()
 	}
-	ctx = context.WithValue(ctx, requestKey{}, &requestInfo{req: &req, log: h.cfg.Log, platform: h.cfg.Platform})
+	ctx = context.WithValue(ctx, requestKey{}, &requestInfo{req: &req, log: h.cfg.Log, platform: h.cfg.Platform, secrets: secrets})
 	var reader any
 	if body != nil {
 		reader = body
@@ -223,7 +224,8 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 		code, message = h.decode(data)
 	}
 	if message == "" {
-		message = strings.TrimSpace(string(data))
+		// Redact before cutting, so a secret that crosses the cut cannot leave its start behind.
+		message = Redact(strings.TrimSpace(string(data)), secrets...)
 		if len(message) > 500 {
 			message = message[:500] + "..."
 		}
@@ -265,8 +267,18 @@ func (e *AmbiguousError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrAmbiguous) true.
 func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 
+// notSentError marks a request refused before it left this process (the rate limiter).
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return "not sent: " + e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
 // neverSent reports a failure that happened before the request could reach the server.
 func neverSent(err error) bool {
+	var notSent *notSentError
+	if errors.As(err, &notSent) {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true
@@ -284,7 +296,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if retry && info != nil && info.log != nil {
 		fields := map[string]any{"platform": string(info.platform), "method": info.req.Method, "path": info.req.Path}
 		if err != nil {
-			fields["error"] = Redact(err.Error())
+			fields["error"] = Redact(err.Error(), info.secrets...)
 		} else {
 			fields["status"] = resp.StatusCode
 		}
@@ -298,6 +310,8 @@ type requestInfo struct {
 	req      *Request
 	log      func(ctx context.Context, level, msg string, fields map[string]any)
 	platform Name
+	// secrets are the token and the request's secrets, redacted from logged errors.
+	secrets []string
 }
 
 func retryDecision(ctx context.Context, info *requestInfo, resp *http.Response, err error) (bool, error) {
@@ -323,6 +337,7 @@ func retryDecision(ctx context.Context, info *requestInfo, resp *http.Response, 
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && resp.Header.Get("Retry-After") != "" &&
 		(resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		// Honour the platform's wait in full; the operation's timeouts block bounds it.
 		return retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
 	}
 	ceiling := minWait << min(attempt, 20)
@@ -341,7 +356,7 @@ type limitedTransport struct {
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.limiter != nil {
 		if err := t.limiter.Wait(req.Context()); err != nil {
-			return nil, err
+			return nil, &notSentError{err: err}
 		}
 	}
 	return t.next.RoundTrip(req)

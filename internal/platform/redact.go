@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 )
@@ -14,10 +15,16 @@ const minSecretLen = 4
 // Redact replaces every occurrence of each secret in text. Longer secrets go first so that a
 // secret containing another is removed whole.
 func Redact(text string, secrets ...string) string {
-	sorted := make([]string, 0, len(secrets))
+	sorted := make([]string, 0, 2*len(secrets))
 	for _, s := range secrets {
 		if len(s) >= minSecretLen {
 			sorted = append(sorted, s)
+			// A platform may echo the secret inside JSON, escaped: redact that form too.
+			if quoted, err := json.Marshal(s); err == nil {
+				if escaped := string(quoted[1 : len(quoted)-1]); escaped != s {
+					sorted = append(sorted, escaped)
+				}
+			}
 		}
 	}
 	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
@@ -34,9 +41,23 @@ func SecretsOf(r Record) []string {
 	for _, v := range r.Credentials {
 		out = append(out, v)
 	}
-	for _, v := range r.ExtraKwargs {
-		if s, ok := v.(string); ok && !looksPublic(s) {
-			out = append(out, s)
+	return appendSecretStrings(out, r.ExtraKwargs)
+}
+
+// appendSecretStrings collects every string nested in v (maps and lists too), but URLs.
+func appendSecretStrings(out []string, v any) []string {
+	switch t := v.(type) {
+	case string:
+		if !looksPublic(t) {
+			out = append(out, t)
+		}
+	case map[string]any:
+		for _, e := range t {
+			out = appendSecretStrings(out, e)
+		}
+	case []any:
+		for _, e := range t {
+			out = appendSecretStrings(out, e)
 		}
 	}
 	return out

@@ -180,6 +180,9 @@ var modelProviderWire = map[Name]map[string]string{
 // ModelProviderToWire maps a canonical model_provider to the platform's wire value.
 func ModelProviderToWire(p Name, canonical string) (string, error) {
 	wire, ok := modelProviderWire[p][canonical]
+	if !ok && len(Specs[p].ModelProviders) == 0 {
+		return "", fmt.Errorf("the %s platform has no model_provider", p)
+	}
 	if !ok {
 		return "", fmt.Errorf("model_provider %q is not supported by %s: expected one of %s", canonical, p, strings.Join(Specs[p].ModelProviders, ", "))
 	}

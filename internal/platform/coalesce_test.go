@@ -1,0 +1,443 @@
+package platform_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+// fakeClient is an in-memory platform.Client that counts its calls. A List takes its snapshot
+// when it starts and then waits at the gate its number maps to, so tests can hold a list in flight.
+type fakeClient struct {
+	name platform.Name
+
+	mu      sync.Mutex
+	records []platform.Record
+	listErr error
+	// gates holds, per list call number (1-based), a channel the call waits on before returning.
+	gates    map[int32]chan struct{}
+	listOpts []platform.ListOptions
+
+	lists, gets, creates, updates, deletes atomic.Int32
+	// listStarted receives the number of each list call once its snapshot is taken.
+	listStarted chan int32
+}
+
+func newFakeClient(name platform.Name, records ...platform.Record) *fakeClient {
+	return &fakeClient{name: name, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
+}
+
+func (f *fakeClient) Platform() platform.Name { return f.name }
+
+func (f *fakeClient) List(ctx context.Context, opts platform.ListOptions) ([]platform.Record, error) {
+	n := f.lists.Add(1)
+	f.mu.Lock()
+	f.listOpts = append(f.listOpts, opts)
+	var snapshot []platform.Record
+	for _, r := range f.records {
+		if opts.WorkspaceID == "" || r.WorkspaceID == opts.WorkspaceID {
+			snapshot = append(snapshot, r)
+		}
+	}
+	err, gate := f.listErr, f.gates[n]
+	f.mu.Unlock()
+	select {
+	case f.listStarted <- n:
+	default: // Only the gated tests read it; the others may make more lists than it holds.
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return snapshot, nil
+}
+
+func (f *fakeClient) Get(_ context.Context, ref platform.Ref) (platform.Record, error) {
+	f.gets.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.records {
+		if r.ID == ref.ID {
+			return r, nil
+		}
+	}
+	return platform.Record{}, &platform.APIError{Platform: f.name, Kind: platform.KindNotFound, Status: 404, Message: "no " + ref.ID}
+}
+
+func (f *fakeClient) Create(_ context.Context, r platform.Record) (platform.Record, error) {
+	f.creates.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.records = append(f.records, r)
+	return r, nil
+}
+
+func (f *fakeClient) Update(_ context.Context, ref platform.Ref, p platform.Patch) (platform.Record, error) {
+	f.updates.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, r := range f.records {
+		if r.ID == ref.ID {
+			if p.Has(platform.FieldName) {
+				f.records[i].Name = p.Values.Name
+			}
+			return f.records[i], nil
+		}
+	}
+	return platform.Record{}, &platform.APIError{Platform: f.name, Kind: platform.KindNotFound, Status: 404}
+}
+
+func (f *fakeClient) Delete(_ context.Context, ref platform.Ref) error {
+	f.deletes.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.records = slices.DeleteFunc(f.records, func(r platform.Record) bool { return r.ID == ref.ID })
+	return nil
+}
+
+func (f *fakeClient) FindExisting(context.Context, platform.Record) (platform.Record, bool, error) {
+	return platform.Record{}, false, nil
+}
+
+// gate makes list call number n wait until the returned channel is closed.
+func (f *fakeClient) gate(n int32) chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := make(chan struct{})
+	f.gates[n] = ch
+	return ch
+}
+
+func (f *fakeClient) setListErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.listErr = err
+}
+
+func (f *fakeClient) waitListStarted(t *testing.T, n int32) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case got := <-f.listStarted:
+			if got == n {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("list call %d never started", n)
+		}
+	}
+}
+
+func rec(id, name string) platform.Record { return platform.Record{ID: id, Name: name} }
+
+func TestCoalesceConcurrentGetsShareOneList(t *testing.T) {
+	fake := newFakeClient(platform.Barndoor, rec("a", "A"), rec("b", "B"), rec("c", "C"))
+	gate := fake.gate(1)
+	c := platform.NewCoalescingClient(fake)
+
+	const n = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := []string{"a", "b", "c"}[i%3]
+			r, err := c.Get(context.Background(), platform.Ref{ID: id})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if r.ID != id {
+				errs <- fmt.Errorf("Get(%s) returned %s", id, r.ID)
+			}
+		}()
+	}
+	fake.waitListStarted(t, 1)
+	// Give every goroutine a chance to join the list in flight before it completes.
+	time.Sleep(50 * time.Millisecond)
+	close(gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := fake.lists.Load(); got != 1 {
+		t.Errorf("%d concurrent Gets made %d List calls, want 1", n, got)
+	}
+	if got := fake.gets.Load(); got != 0 {
+		t.Errorf("inner Get called %d times, want 0", got)
+	}
+
+	// Later reads with no write in between are served by the same list.
+	for range 5 {
+		if _, err := c.Get(context.Background(), platform.Ref{ID: "a"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := fake.lists.Load(); got != 1 {
+		t.Errorf("reads without a write made %d lists, want 1", got)
+	}
+}
+
+func TestCoalesceWriteStartsANewList(t *testing.T) {
+	ctx := context.Background()
+	writes := map[string]func(c platform.Client) error{
+		"update": func(c platform.Client) error {
+			_, err := c.Update(ctx, platform.Ref{ID: "a"}, platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: rec("a", "A2")})
+			return err
+		},
+		"create": func(c platform.Client) error { _, err := c.Create(ctx, rec("new", "N")); return err },
+		"delete": func(c platform.Client) error { return c.Delete(ctx, platform.Ref{ID: "a"}) },
+	}
+	for name, write := range writes {
+		t.Run(name, func(t *testing.T) {
+			fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+			c := platform.NewCoalescingClient(fake)
+			if r, err := c.Get(ctx, platform.Ref{ID: "a"}); err != nil || r.Name != "A" {
+				t.Fatalf("first Get = %+v, %v", r, err)
+			}
+			if err := write(c); err != nil {
+				t.Fatal(err)
+			}
+			switch name {
+			case "update":
+				r, err := c.Get(ctx, platform.Ref{ID: "a"})
+				if err != nil || r.Name != "A2" {
+					t.Fatalf("Get after update = %+v, %v; the pre-write list was served", r, err)
+				}
+			case "create":
+				r, err := c.Get(ctx, platform.Ref{ID: "new"})
+				if err != nil || r.Name != "N" {
+					t.Fatalf("Get after create = %+v, %v", r, err)
+				}
+				if fake.gets.Load() != 0 {
+					t.Fatal("the created record was read directly: the pre-write list was served")
+				}
+			case "delete":
+				_, err := c.Get(ctx, platform.Ref{ID: "a"})
+				if !platform.IsNotFound(err) {
+					t.Fatalf("Get after delete = %v, want not found; the pre-write list was served", err)
+				}
+			}
+			if got := fake.lists.Load(); got != 2 {
+				t.Fatalf("lists = %d, want 2 (one before and one after the %s)", got, name)
+			}
+		})
+	}
+}
+
+func TestCoalesceListInFlightDuringWriteIsNotServedAfterIt(t *testing.T) {
+	ctx := context.Background()
+	fake := newFakeClient(platform.Barndoor, rec("a", "before"))
+	gate := fake.gate(1)
+	c := platform.NewCoalescingClient(fake)
+
+	early := make(chan platform.Record, 1)
+	go func() {
+		r, _ := c.Get(ctx, platform.Ref{ID: "a"})
+		early <- r
+	}()
+	fake.waitListStarted(t, 1)
+
+	// The first list took its snapshot ("before") and is still in flight.
+	if _, err := c.Update(ctx, platform.Ref{ID: "a"}, platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: rec("a", "after")}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var after platform.Record
+	var afterErr error
+	go func() {
+		defer close(done)
+		after, afterErr = c.Get(ctx, platform.Ref{ID: "a"})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		close(gate)
+		t.Fatal("the Get after the write waited for the list that began before it")
+	}
+	if afterErr != nil || after.Name != "after" {
+		t.Fatalf("Get after the write = %+v, %v; want the updated record", after, afterErr)
+	}
+	if got := fake.lists.Load(); got != 2 {
+		t.Fatalf("lists = %d, want 2", got)
+	}
+	close(gate)
+	select {
+	case <-early:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the early Get never returned")
+	}
+}
+
+func TestCoalesceMissingIDFallsBackToGet(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []platform.Name{platform.Refactor, platform.Barndoor, platform.KeywordsAI} {
+		t.Run(string(name), func(t *testing.T) {
+			fake := newFakeClient(name, rec("a", "A"))
+			c := platform.NewCoalescingClient(fake)
+			_, err := c.Get(ctx, platform.Ref{ID: "missing"})
+			if !platform.IsNotFound(err) {
+				t.Fatalf("Get(missing) = %v, want the inner Get's not found", err)
+			}
+			if got := fake.gets.Load(); got != 1 {
+				t.Fatalf("inner Get called %d times, want 1", got)
+			}
+		})
+	}
+
+	t.Run("flashback without workspace", func(t *testing.T) {
+		fake := newFakeClient(platform.Flashback, rec("a", "A"))
+		c := platform.NewCoalescingClient(fake)
+		_, err := c.Get(ctx, platform.Ref{ID: "missing"})
+		if !platform.IsNotFound(err) || fake.gets.Load() != 1 {
+			t.Fatalf("Get = %v, inner gets = %d; want a fallback to the inner Get", err, fake.gets.Load())
+		}
+	})
+}
+
+func TestCoalesceFlashbackWorkspaceListIsAuthoritative(t *testing.T) {
+	ctx := context.Background()
+	inWS := platform.Record{ID: "a", Name: "A", WorkspaceID: "ws-1"}
+	otherWS := platform.Record{ID: "b", Name: "B", WorkspaceID: "ws-2"}
+	fake := newFakeClient(platform.Flashback, inWS, otherWS)
+	c := platform.NewCoalescingClient(fake)
+
+	r, err := c.Get(ctx, platform.Ref{ID: "a", WorkspaceID: "ws-1"})
+	if err != nil || r.ID != "a" {
+		t.Fatalf("Get(a in ws-1) = %+v, %v", r, err)
+	}
+	_, err = c.Get(ctx, platform.Ref{ID: "b", WorkspaceID: "ws-1"})
+	var apiErr *platform.APIError
+	if !errors.As(err, &apiErr) || apiErr.Kind != platform.KindNotFound || apiErr.Platform != platform.Flashback {
+		t.Fatalf("Get(b in ws-1) = %v, want a flashback not-found APIError", err)
+	}
+	if got := fake.gets.Load(); got != 0 {
+		t.Fatalf("inner Get called %d times; the workspace list is authoritative", got)
+	}
+	if got := fake.lists.Load(); got != 1 {
+		t.Fatalf("lists = %d, want 1 for one workspace", got)
+	}
+	if r, err := c.Get(ctx, platform.Ref{ID: "b", WorkspaceID: "ws-2"}); err != nil || r.ID != "b" {
+		t.Fatalf("Get(b in ws-2) = %+v, %v", r, err)
+	}
+	if got := fake.lists.Load(); got != 2 {
+		t.Fatalf("lists = %d, want one per workspace", got)
+	}
+	fake.mu.Lock()
+	opts := slices.Clone(fake.listOpts)
+	fake.mu.Unlock()
+	if !slices.Equal(opts, []platform.ListOptions{{WorkspaceID: "ws-1"}, {WorkspaceID: "ws-2"}}) {
+		t.Fatalf("list options = %+v", opts)
+	}
+}
+
+func TestCoalesceListErrorFallsBackToGet(t *testing.T) {
+	fake := newFakeClient(platform.KeywordsAI, rec("a", "A"))
+	fake.setListErr(errors.New("list broke"))
+	c := platform.NewCoalescingClient(fake)
+	r, err := c.Get(context.Background(), platform.Ref{ID: "a"})
+	if err != nil || r.Name != "A" {
+		t.Fatalf("Get = %+v, %v; want the inner Get's answer", r, err)
+	}
+	if fake.gets.Load() != 1 || fake.lists.Load() != 1 {
+		t.Fatalf("gets = %d, lists = %d; want 1 and 1", fake.gets.Load(), fake.lists.Load())
+	}
+}
+
+func TestCoalesceContextCancelWhileWaiting(t *testing.T) {
+	fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+	gate := fake.gate(1)
+	defer close(gate)
+	c := platform.NewCoalescingClient(fake)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	result := make(chan error, 1)
+	go func() {
+		_, err := c.Get(ctx, platform.Ref{ID: "a"})
+		result <- err
+	}()
+	fake.waitListStarted(t, 1)
+	cancel()
+	select {
+	case err := <-result:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Get after cancel = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Get did not return after its context was cancelled")
+	}
+
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelDeadline()
+	if _, err := c.Get(deadline, platform.Ref{ID: "a"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Get past its deadline = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestCoalescePassesOtherCallsThrough(t *testing.T) {
+	fake := newFakeClient(platform.Refactor, rec("a", "A"))
+	c := platform.NewCoalescingClient(fake)
+	if c.Platform() != platform.Refactor {
+		t.Fatalf("Platform() = %s", c.Platform())
+	}
+	rs, err := c.List(context.Background(), platform.ListOptions{})
+	if err != nil || len(rs) != 1 || fake.lists.Load() != 1 {
+		t.Fatalf("List = %v, %v (lists %d)", rs, err, fake.lists.Load())
+	}
+	if _, err := c.Create(context.Background(), rec("b", "B")); err != nil || fake.creates.Load() != 1 {
+		t.Fatalf("Create = %v (creates %d)", err, fake.creates.Load())
+	}
+	if err := c.Delete(context.Background(), platform.Ref{ID: "b"}); err != nil || fake.deletes.Load() != 1 {
+		t.Fatalf("Delete = %v (deletes %d)", err, fake.deletes.Load())
+	}
+}
+
+func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
+	// Run with -race: reads and writes interleave freely.
+	fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+	c := platform.NewCoalescingClient(fake)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if _, err := c.Get(ctx, platform.Ref{ID: "a"}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("w%d", i)
+			if _, err := c.Create(ctx, rec(id, id)); err != nil {
+				t.Error(err)
+			}
+			if _, err := c.Get(ctx, platform.Ref{ID: id}); err != nil {
+				t.Errorf("Get(%s) right after its create: %v", id, err)
+			}
+			if err := c.Delete(ctx, platform.Ref{ID: id}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
