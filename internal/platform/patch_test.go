@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"encoding/json"
 	"maps"
 	"reflect"
 	"slices"
@@ -259,4 +260,42 @@ func TestMergedObjectDoesNotMutateInputs(t *testing.T) {
 		t.Fatalf("MergedObject(nil, nil) = %#v, want an empty non-nil map", empty)
 	}
 	empty["x"] = 1 // Must not panic: the result is always writable.
+}
+
+// FuzzDiff builds two records from arbitrary input: a record never differs from itself, and a
+// patch names only known fields, each at most once, with its values taken from the planned record.
+func FuzzDiff(f *testing.F) {
+	f.Add("a", "b", "openai", "anthropic", "https://x", "", int64(5), int64(0), true, false, `{"k":1}`, `{}`)
+	f.Add("", "", "", "", "", "", int64(0), int64(0), false, false, ``, `not json`)
+	f.Fuzz(func(t *testing.T, n1, n2, mp1, mp2, u1, u2 string, t1, t2 int64, e1, e2 bool, s1, s2 string) {
+		build := func(name, mp, u string, timeout int64, enabled bool, settings string) platform.Record {
+			r := platform.Record{Name: name, ModelProvider: mp, BaseURL: u, Enabled: &enabled, ConnectionID: u}
+			if timeout != 0 {
+				r.RequestTimeoutSecs = &timeout
+			}
+			var obj map[string]any
+			if json.Unmarshal([]byte(settings), &obj) == nil {
+				r.Settings = obj
+			}
+			return r
+		}
+		a, b := build(n1, mp1, u1, t1, e1, s1), build(n2, mp2, u2, t2, e2, s2)
+		if p := platform.Diff(a, a); !p.Empty() {
+			t.Fatalf("a record differs from itself: %v", p.Fields)
+		}
+		p := platform.Diff(a, b, platform.FieldAPIKey)
+		seen := map[platform.Field]bool{}
+		for _, f := range p.Fields {
+			if seen[f] || !slices.Contains(platform.AllFields, f) {
+				t.Fatalf("patch fields %v repeat or name an unknown field", p.Fields)
+			}
+			seen[f] = true
+		}
+		if !p.Has(platform.FieldAPIKey) || p.Has(platform.FieldSecret) {
+			t.Fatalf("secrets must follow the rotated list exactly: %v", p.Fields)
+		}
+		if p.Has(platform.FieldName) != (n1 != n2) || p.Values.Name != b.Name {
+			t.Fatalf("name change %q -> %q misreported: %v", n1, n2, p.Fields)
+		}
+	})
 }
