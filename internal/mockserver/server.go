@@ -205,9 +205,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body: journalBody(body), Platform: platform.Name(),
 	}
 	rec := &statusRecorder{ResponseWriter: w}
+	recorded := false
 	defer func() {
-		entry.Status = rec.status
-		s.record(entry)
+		if !recorded {
+			entry.Status = rec.status
+			s.record(entry)
+		}
 	}()
 
 	fault := s.pickFault(r.Method, r.URL.Path)
@@ -235,7 +238,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Fault = "drop"
 		processed := httptest.NewRecorder()
 		platform.Handle(processed, r, body)
-		rec.status = processed.Code
+		// Journal before closing: a client that sees the broken connection must find the entry.
+		entry.Status = processed.Code
+		s.record(entry)
+		recorded = true
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
