@@ -755,7 +755,7 @@ func createOrAdopt(ctx context.Context, client platform.Client, rec platform.Rec
 			}
 			if found {
 				tflog.Info(ctx, "adopted the record an ambiguous create left behind", map[string]any{"id": existing.ID})
-				return existing, nil
+				return convergeAdopted(ctx, client, existing, rec)
 			}
 		}
 		created, err := client.Create(ctx, rec)
@@ -769,6 +769,23 @@ func createOrAdopt(ctx context.Context, client platform.Client, rec platform.Rec
 		}
 	}
 	return platform.Record{}, lastErr
+}
+
+// convergeAdopted finishes what the interrupted create could not: a value the platform applies
+// only after its create call (barndoor's enabled = false) is sent in one update.
+func convergeAdopted(ctx context.Context, client platform.Client, existing, wanted platform.Record) (platform.Record, error) {
+	if wanted.Enabled == nil || existing.Enabled == nil || *wanted.Enabled == *existing.Enabled {
+		return existing, nil
+	}
+	patch := platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: wanted}
+	updated, err := client.Update(ctx, platform.Ref{ID: existing.ID, WorkspaceID: existing.WorkspaceID}, patch)
+	if err != nil {
+		return existing, err
+	}
+	if updated.Enabled == nil {
+		updated.Enabled = wanted.Enabled
+	}
+	return updated, nil
 }
 
 func waitBeforeRetry(ctx context.Context, attempt int) bool {

@@ -796,3 +796,49 @@ func TestRotatedSecrets(t *testing.T) {
 		})
 	}
 }
+
+// ambiguousClient answers the first create ambiguously, then finds what it left behind.
+type ambiguousClient struct {
+	platform.Client
+	creates int
+	patches []platform.Patch
+	stored  platform.Record
+}
+
+func (c *ambiguousClient) Create(_ context.Context, r platform.Record) (platform.Record, error) {
+	c.creates++
+	enabled := true
+	c.stored = platform.Record{ID: "p-1", Name: r.Name, Enabled: &enabled}
+	return platform.Record{}, &platform.AmbiguousError{Err: fmt.Errorf("connection dropped")}
+}
+
+func (c *ambiguousClient) FindExisting(context.Context, platform.Record) (platform.Record, bool, error) {
+	return c.stored, c.stored.ID != "", nil
+}
+
+func (c *ambiguousClient) Update(_ context.Context, _ platform.Ref, p platform.Patch) (platform.Record, error) {
+	c.patches = append(c.patches, p)
+	c.stored.Enabled = p.Values.Enabled
+	return c.stored, nil
+}
+
+// TestCreateOrAdopt_convergesAdopted: an adopted record gets what the interrupted create would
+// have applied after its create call (barndoor's enabled = false), and is never created twice.
+func TestCreateOrAdopt_convergesAdopted(t *testing.T) {
+	t.Parallel()
+	disabled := false
+	client := &ambiguousClient{}
+	got, err := createOrAdopt(context.Background(), client, platform.Record{Name: "bd", Enabled: &disabled})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if client.creates != 1 {
+		t.Fatalf("creates = %d, want 1", client.creates)
+	}
+	if len(client.patches) != 1 || !slices.Equal(client.patches[0].Fields, []platform.Field{platform.FieldEnabled}) {
+		t.Fatalf("patches = %+v, want one holding only enabled", client.patches)
+	}
+	if got.ID != "p-1" || got.Enabled == nil || *got.Enabled {
+		t.Fatalf("adopted record = %+v, want p-1 disabled", got)
+	}
+}
