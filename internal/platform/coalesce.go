@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"fmt"
 	"sync"
 )
 
@@ -44,11 +43,11 @@ func (c *coalescingClient) Get(ctx context.Context, ref Ref) (Record, error) {
 			return r, nil
 		}
 	}
-	// Only flashback with a known workspace lists authoritatively for the record; elsewhere a
-	// record missing from the list (an import by another form of the id, say) is read directly.
-	if c.Client.Platform() == Flashback && ref.WorkspaceID != "" {
-		return Record{}, &APIError{Platform: Flashback, Kind: KindNotFound, Status: 404, Method: "GET", Path: "/ai/llm",
-			Message: fmt.Sprintf("AI LLM configuration %s not found in workspace %s", ref.ID, ref.WorkspaceID)}
+	// Only a platform read through its list, with a known workspace, lists authoritatively for the
+	// record; elsewhere a record missing from the list (an import by another form of the id, say)
+	// is read directly.
+	if spec := c.Client.Spec(); spec.ReadByList && ref.WorkspaceID != "" {
+		return Record{}, NotFoundInList(spec, "", ref)
 	}
 	return c.Client.Get(ctx, ref)
 }

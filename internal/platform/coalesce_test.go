@@ -16,7 +16,8 @@ import (
 // fakeClient is an in-memory platform.Client that counts its calls. A List takes its snapshot
 // when it starts and then waits at the gate its number maps to, so tests can hold a list in flight.
 type fakeClient struct {
-	name platform.Name
+	name       platform.Name
+	readByList bool
 
 	mu      sync.Mutex
 	records []platform.Record
@@ -31,10 +32,15 @@ type fakeClient struct {
 }
 
 func newFakeClient(name platform.Name, records ...platform.Record) *fakeClient {
-	return &fakeClient{name: name, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
+	return &fakeClient{name: name, readByList: name == flashbackName, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
 }
 
-func (f *fakeClient) Platform() platform.Name { return f.name }
+// flashbackName stands for a platform read through its list, as flashback is.
+const flashbackName platform.Name = "flashback"
+
+func (f *fakeClient) Spec() platform.Spec {
+	return platform.Spec{Name: f.name, ReadByList: f.readByList}
+}
 
 func (f *fakeClient) List(ctx context.Context, opts platform.ListOptions) ([]platform.Record, error) {
 	n := f.lists.Add(1)
@@ -108,10 +114,6 @@ func (f *fakeClient) Delete(_ context.Context, ref platform.Ref) error {
 	return nil
 }
 
-func (f *fakeClient) FindExisting(context.Context, platform.Record) (platform.Record, bool, error) {
-	return platform.Record{}, false, nil
-}
-
 // gate makes list call number n wait until the returned channel is closed.
 func (f *fakeClient) gate(n int32) chan struct{} {
 	f.mu.Lock()
@@ -145,7 +147,7 @@ func (f *fakeClient) waitListStarted(t *testing.T, n int32) {
 func rec(id, name string) platform.Record { return platform.Record{ID: id, Name: name} }
 
 func TestCoalesceConcurrentGetsShareOneList(t *testing.T) {
-	fake := newFakeClient(platform.Barndoor, rec("a", "A"), rec("b", "B"), rec("c", "C"))
+	fake := newFakeClient(platform.Name("barndoor"), rec("a", "A"), rec("b", "B"), rec("c", "C"))
 	gate := fake.gate(1)
 	c := platform.NewCoalescingClient(fake)
 
@@ -201,12 +203,12 @@ func TestCoalesceWriteStartsANewList(t *testing.T) {
 			_, err := c.Update(ctx, platform.Ref{ID: "a"}, platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: rec("a", "A2")})
 			return err
 		},
-		"create": func(c platform.Client) error { _, err := c.Create(ctx, rec("new", "N")); return err },
+		"create": func(c platform.Client) error { _, err := platform.CreateRecord(ctx, c, rec("new", "N")); return err },
 		"delete": func(c platform.Client) error { return c.Delete(ctx, platform.Ref{ID: "a"}) },
 	}
 	for name, write := range writes {
 		t.Run(name, func(t *testing.T) {
-			fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+			fake := newFakeClient(platform.Name("barndoor"), rec("a", "A"))
 			c := platform.NewCoalescingClient(fake)
 			if r, err := c.Get(ctx, platform.Ref{ID: "a"}); err != nil || r.Name != "A" {
 				t.Fatalf("first Get = %+v, %v", r, err)
@@ -243,7 +245,7 @@ func TestCoalesceWriteStartsANewList(t *testing.T) {
 
 func TestCoalesceListInFlightDuringWriteIsNotServedAfterIt(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeClient(platform.Barndoor, rec("a", "before"))
+	fake := newFakeClient(platform.Name("barndoor"), rec("a", "before"))
 	gate := fake.gate(1)
 	c := platform.NewCoalescingClient(fake)
 
@@ -287,7 +289,7 @@ func TestCoalesceListInFlightDuringWriteIsNotServedAfterIt(t *testing.T) {
 
 func TestCoalesceMissingIDFallsBackToGet(t *testing.T) {
 	ctx := context.Background()
-	for _, name := range []platform.Name{platform.Refactor, platform.Barndoor, platform.KeywordsAI} {
+	for _, name := range []platform.Name{platform.Name("refactor"), platform.Name("barndoor"), platform.Name("keywordsai")} {
 		t.Run(string(name), func(t *testing.T) {
 			fake := newFakeClient(name, rec("a", "A"))
 			c := platform.NewCoalescingClient(fake)
@@ -302,7 +304,7 @@ func TestCoalesceMissingIDFallsBackToGet(t *testing.T) {
 	}
 
 	t.Run("flashback without workspace", func(t *testing.T) {
-		fake := newFakeClient(platform.Flashback, rec("a", "A"))
+		fake := newFakeClient(flashbackName, rec("a", "A"))
 		c := platform.NewCoalescingClient(fake)
 		_, err := c.Get(ctx, platform.Ref{ID: "missing"})
 		if !platform.IsNotFound(err) || fake.gets.Load() != 1 {
@@ -315,7 +317,7 @@ func TestCoalesceFlashbackWorkspaceListIsAuthoritative(t *testing.T) {
 	ctx := context.Background()
 	inWS := platform.Record{ID: "a", Name: "A", WorkspaceID: "ws-1"}
 	otherWS := platform.Record{ID: "b", Name: "B", WorkspaceID: "ws-2"}
-	fake := newFakeClient(platform.Flashback, inWS, otherWS)
+	fake := newFakeClient(flashbackName, inWS, otherWS)
 	c := platform.NewCoalescingClient(fake)
 
 	r, err := c.Get(ctx, platform.Ref{ID: "a", WorkspaceID: "ws-1"})
@@ -324,7 +326,7 @@ func TestCoalesceFlashbackWorkspaceListIsAuthoritative(t *testing.T) {
 	}
 	_, err = c.Get(ctx, platform.Ref{ID: "b", WorkspaceID: "ws-1"})
 	var apiErr *platform.APIError
-	if !errors.As(err, &apiErr) || apiErr.Kind != platform.KindNotFound || apiErr.Platform != platform.Flashback {
+	if !errors.As(err, &apiErr) || apiErr.Kind != platform.KindNotFound || apiErr.Platform != flashbackName {
 		t.Fatalf("Get(b in ws-1) = %v, want a flashback not-found APIError", err)
 	}
 	if got := fake.gets.Load(); got != 0 {
@@ -348,7 +350,7 @@ func TestCoalesceFlashbackWorkspaceListIsAuthoritative(t *testing.T) {
 }
 
 func TestCoalesceListErrorFallsBackToGet(t *testing.T) {
-	fake := newFakeClient(platform.KeywordsAI, rec("a", "A"))
+	fake := newFakeClient(platform.Name("keywordsai"), rec("a", "A"))
 	fake.setListErr(errors.New("list broke"))
 	c := platform.NewCoalescingClient(fake)
 	r, err := c.Get(context.Background(), platform.Ref{ID: "a"})
@@ -361,7 +363,7 @@ func TestCoalesceListErrorFallsBackToGet(t *testing.T) {
 }
 
 func TestCoalesceContextCancelWhileWaiting(t *testing.T) {
-	fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+	fake := newFakeClient(platform.Name("barndoor"), rec("a", "A"))
 	gate := fake.gate(1)
 	defer close(gate)
 	c := platform.NewCoalescingClient(fake)
@@ -391,16 +393,16 @@ func TestCoalesceContextCancelWhileWaiting(t *testing.T) {
 }
 
 func TestCoalescePassesOtherCallsThrough(t *testing.T) {
-	fake := newFakeClient(platform.Refactor, rec("a", "A"))
+	fake := newFakeClient(platform.Name("refactor"), rec("a", "A"))
 	c := platform.NewCoalescingClient(fake)
-	if c.Platform() != platform.Refactor {
-		t.Fatalf("Platform() = %s", c.Platform())
+	if c.Spec().Name != platform.Name("refactor") {
+		t.Fatalf("Platform() = %s", c.Spec().Name)
 	}
 	rs, err := c.List(context.Background(), platform.ListOptions{})
 	if err != nil || len(rs) != 1 || fake.lists.Load() != 1 {
 		t.Fatalf("List = %v, %v (lists %d)", rs, err, fake.lists.Load())
 	}
-	if _, err := c.Create(context.Background(), rec("b", "B")); err != nil || fake.creates.Load() != 1 {
+	if _, err := platform.CreateRecord(context.Background(), c, rec("b", "B")); err != nil || fake.creates.Load() != 1 {
 		t.Fatalf("Create = %v (creates %d)", err, fake.creates.Load())
 	}
 	if err := c.Delete(context.Background(), platform.Ref{ID: "b"}); err != nil || fake.deletes.Load() != 1 {
@@ -410,7 +412,7 @@ func TestCoalescePassesOtherCallsThrough(t *testing.T) {
 
 func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
 	// Run with -race: reads and writes interleave freely.
-	fake := newFakeClient(platform.Barndoor, rec("a", "A"))
+	fake := newFakeClient(platform.Name("barndoor"), rec("a", "A"))
 	c := platform.NewCoalescingClient(fake)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -428,7 +430,7 @@ func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("w%d", i)
-			if _, err := c.Create(ctx, rec(id, id)); err != nil {
+			if _, err := platform.CreateRecord(ctx, c, rec(id, id)); err != nil {
 				t.Error(err)
 			}
 			if _, err := c.Get(ctx, platform.Ref{ID: id}); err != nil {

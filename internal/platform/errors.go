@@ -83,7 +83,13 @@ func (e *APIError) Error() string {
 	if e.Code != "" {
 		msg = e.Code + ": " + msg
 	}
-	return fmt.Sprintf("%s %s %s: HTTP %d %s: %s", e.Platform, e.Method, e.Path, e.Status, e.Kind, msg)
+	where := string(e.Platform)
+	for _, part := range []string{e.Method, e.Path} {
+		if part != "" {
+			where += " " + part
+		}
+	}
+	return fmt.Sprintf("%s: HTTP %d %s: %s", where, e.Status, e.Kind, msg)
 }
 
 // KindOf returns the Kind of err, or KindOther when err is not an *APIError.

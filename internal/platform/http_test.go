@@ -20,6 +20,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 const testToken = "tok-0123456789abcdef"
@@ -53,7 +55,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func newTestHTTP(t *testing.T, endpoint string, edit func(*platform.HTTPConfig)) *platform.HTTP {
 	t.Helper()
 	cfg := platform.HTTPConfig{
-		Platform:     platform.Refactor,
+		Platform:     refactor.Name,
 		Endpoint:     endpoint,
 		Token:        testToken,
 		UserAgent:    "terraform-provider-llm/test",
@@ -409,7 +411,7 @@ func TestHTTPErrorEnvelopeDecoded(t *testing.T) {
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %T %v, want *APIError", err, err)
 			}
-			want := platform.APIError{Platform: platform.Refactor, Kind: tc.kind, Status: tc.status, Code: "SOME_CODE",
+			want := platform.APIError{Platform: refactor.Name, Kind: tc.kind, Status: tc.status, Code: "SOME_CODE",
 				Message: "the platform says no", Method: http.MethodGet, Path: "/v1/llm-provider/openai"}
 			if *apiErr != want {
 				t.Fatalf("APIError = %+v, want %+v", *apiErr, want)
@@ -495,7 +497,7 @@ func TestHTTPErrorsNeverHoldSecrets(t *testing.T) {
 
 	t.Run("nil decoder", func(t *testing.T) {
 		srv, _ := scriptedServer(t, rawEcho)
-		h, err := platform.NewHTTP(platform.HTTPConfig{Platform: platform.KeywordsAI, Endpoint: srv.URL, Token: testToken}, nil)
+		h, err := platform.NewHTTP(platform.HTTPConfig{Platform: keywordsai.Name, Endpoint: srv.URL, Token: testToken}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -518,7 +520,7 @@ func TestHTTPErrorsNeverHoldSecrets(t *testing.T) {
 		var out map[string]any
 		err = h.DecodeJSON(req, resp, &out)
 		var decodeErr *platform.DecodeError
-		if !errors.As(err, &decodeErr) || decodeErr.Platform != platform.Refactor {
+		if !errors.As(err, &decodeErr) || decodeErr.Platform != refactor.Name {
 			t.Fatalf("DecodeJSON = %v, want *DecodeError", err)
 		}
 		if strings.Contains(err.Error(), apiKey) {

@@ -1,5 +1,7 @@
 // Package platform holds what every platform client shares: the canonical record of an LLM provider
-// configuration, the patch of changed fields, the client interface, typed errors and the HTTP layer.
+// configuration, the patch of changed fields, the Spec that declares how a platform differs, the
+// one REST client (RESTClient) and the create flow (CreateRecord), typed errors and the HTTP layer.
+// A platform package under it keeps only its Spec, its paths and its wire mapping.
 // It imports nothing from Terraform so it can be tested with plain go test against the mock server.
 package platform
 
@@ -7,17 +9,6 @@ import "context"
 
 // Name identifies a platform whose API the Terraform provider calls.
 type Name string
-
-// The four supported platforms.
-const (
-	Refactor   Name = "refactor"
-	Flashback  Name = "flashback"
-	Barndoor   Name = "barndoor"
-	KeywordsAI Name = "keywordsai"
-)
-
-// Names lists every platform in documentation order.
-var Names = []Name{Refactor, Flashback, Barndoor, KeywordsAI}
 
 // Record is the canonical form of one platform record that configures one model provider.
 // Field names follow the Terraform attributes; each platform package maps them to its wire JSON.
@@ -66,22 +57,89 @@ type ListOptions struct {
 	WorkspaceID string
 }
 
-// Client is implemented by each platform package.
+// Client is one platform's API as the Terraform glue uses it. RESTClient implements it for every
+// platform; NewCoalescingClient wraps one so that reads share list calls. Create, FindExisting
+// and the follow-ups a create needs are built on it by CreateRecord.
 type Client interface {
-	// Platform names the platform this client talks to.
-	Platform() Name
-	// Create creates the record and returns it as the platform stored it (computed fields filled).
+	// Spec says what sets the platform apart.
+	Spec() Spec
+	// Create sends the one create call and returns what the answer holds: the whole record, or
+	// only its ID where Spec().Create.AnswerHoldsIDOnly.
 	Create(ctx context.Context, r Record) (Record, error)
 	// Get reads one record; a missing record is an *APIError with KindNotFound.
 	Get(ctx context.Context, ref Ref) (Record, error)
-	// List returns every record the token can see.
+	// List returns every record the token can see, only those of opts.WorkspaceID when it is set.
 	List(ctx context.Context, opts ListOptions) ([]Record, error)
-	// Update sends one partial update holding exactly the wire fields of the patch.
+	// Update sends one partial update holding exactly the wire fields of the patch. It returns
+	// the record the platform answers with, or only its ID where Spec().UpdateAnswersIDOnly.
 	Update(ctx context.Context, ref Ref, p Patch) (Record, error)
 	// Delete removes the record; a record that is already gone is not an error.
 	Delete(ctx context.Context, ref Ref) error
-	// FindExisting looks a record up by the platform's unique key (refactor model provider slug,
-	// flashback name within the workspace, barndoor name compared case-insensitively, keywordsai
-	// provider_id). It reports false when there is none.
-	FindExisting(ctx context.Context, r Record) (Record, bool, error)
+}
+
+// IsSet reports whether the record holds a value for the configurable field.
+func (r Record) IsSet(f Field) bool { return r.Value(f) != nil }
+
+// KeyValue is the value of a string field (one that can serve as a unique key); empty when the
+// field is not a string or is unset.
+func (r Record) KeyValue(f Field) string {
+	switch f {
+	case FieldProviderID:
+		return r.ProviderID
+	case FieldName:
+		return r.Name
+	case FieldModelProvider:
+		return r.ModelProvider
+	case FieldBaseURL:
+		return r.BaseURL
+	case FieldAPIKey:
+		return r.APIKey
+	case FieldSecret:
+		return r.Secret
+	case FieldWorkspaceID:
+		return r.WorkspaceID
+	case FieldAuthType:
+		return r.AuthType
+	case FieldConnectionID:
+		return r.ConnectionID
+	case FieldCatalogID:
+		return r.CatalogID
+	}
+	return ""
+}
+
+// Value is the record's value of a configurable field in its JSON form; nil when unset (an
+// empty string, a nil pointer, an empty object).
+func (r Record) Value(f Field) any {
+	switch f {
+	case FieldEnabled:
+		if r.Enabled != nil {
+			return *r.Enabled
+		}
+	case FieldCredentials:
+		if len(r.Credentials) > 0 {
+			return r.Credentials
+		}
+	case FieldSettings:
+		if len(r.Settings) > 0 {
+			return r.Settings
+		}
+	case FieldExtraKwargs:
+		if len(r.ExtraKwargs) > 0 {
+			return r.ExtraKwargs
+		}
+	case FieldRequestTimeoutSecs:
+		if r.RequestTimeoutSecs != nil {
+			return *r.RequestTimeoutSecs
+		}
+	case FieldStreamIdleTimeoutSecs:
+		if r.StreamIdleTimeoutSecs != nil {
+			return *r.StreamIdleTimeoutSecs
+		}
+	default:
+		if s := r.KeyValue(f); s != "" {
+			return s
+		}
+	}
+	return nil
 }

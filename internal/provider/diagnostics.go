@@ -26,7 +26,10 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 		case platform.KindAuth:
 			advice = "The platform refused the token. Check the provider's token (or LLM_TOKEN) and that it is valid for this endpoint."
 		case platform.KindPermission:
-			advice = "The token may not change this record (on keywordsai, managed providers cannot be changed; on flashback, a configuration in use by a repository cannot be deleted)."
+			advice = "The token may not change this record."
+			if spec.PermissionHint != "" {
+				advice += " " + spec.PermissionHint
+			}
 		case platform.KindConflict:
 			advice = "A record with the same unique key already exists on the platform. Import it (terraform import, or an import block) instead of creating it, or choose another name."
 		case platform.KindNotFound:

@@ -18,6 +18,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 // examplesDir is the examples tree, relative to this package's directory (where go test runs).
@@ -60,10 +65,10 @@ type exampleSetup struct {
 // exampleSetups lists the examples that cannot be planned from their text alone. An example
 // missing from here that needs an entry fails the test, so every new example is covered.
 var exampleSetups = map[string]exampleSetup{
-	"provider/provider.tf":              {platform: platform.Barndoor},
-	"resources/llm_provider/api-key.tf": {platform: platform.Refactor},
+	"provider/provider.tf":              {platform: barndoor.Name},
+	"resources/llm_provider/api-key.tf": {platform: refactor.Name},
 	"resources/llm_provider/import-by-string-id.tf": {
-		platform: platform.Refactor,
+		platform: refactor.Name,
 		seed: func(t *testing.T, m *testMock) map[string]string {
 			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
 				"provider": "openai", "enabled": true, "credentials": map[string]any{"api_key": "sk-example-existing"},
@@ -74,14 +79,14 @@ var exampleSetups = map[string]exampleSetup{
 		planMatches: `Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\.`,
 	},
 	"data-sources/llm_provider/data-source.tf": {
-		platform: platform.Barndoor,
+		platform: barndoor.Name,
 		seed: func(t *testing.T, m *testMock) map[string]string {
 			seedBarndoor(t, m, "Anthropic-Prod", "anthropic")
 			return map[string]string{"openai_provider_id": seedBarndoor(t, m, "openai-direct", "openai")}
 		},
 	},
 	"data-sources/llm_providers/data-source.tf": {
-		platform: platform.Barndoor,
+		platform: barndoor.Name,
 		seed: func(t *testing.T, m *testMock) map[string]string {
 			seedBarndoor(t, m, "openai-direct", "openai")
 			seedBarndoor(t, m, "anthropic-prod", "anthropic")
@@ -129,7 +134,7 @@ func TestAccExamples(t *testing.T) {
 		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/api-key.tf",
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
 	}
-	for _, name := range platform.Names {
+	for _, name := range platforms.Names() {
 		want = append(want, "resources/llm_provider/"+string(name)+".tf")
 	}
 	for _, w := range want {
@@ -235,10 +240,10 @@ func checkImportScript(t *testing.T, src string) {
 		}
 		commands++
 	}
-	if commands != len(platform.Names) {
-		t.Errorf("import.sh has %d import commands, want one per platform (%d)", commands, len(platform.Names))
+	if commands != len(platforms.Names()) {
+		t.Errorf("import.sh has %d import commands, want one per platform (%d)", commands, len(platforms.Names()))
 	}
-	for _, name := range platform.Names {
+	for _, name := range platforms.Names() {
 		if !strings.Contains(src, "# "+string(name)+":") {
 			t.Errorf("import.sh does not explain the %s id (a comment starting `# %s:`)", name, name)
 		}
@@ -323,13 +328,13 @@ func TestAccExamples_importGenerateConfig(t *testing.T) {
 	tf := terraformBinary(t)
 	env := examplesTerraformEnv(t)
 	seeds := map[platform.Name]func(t *testing.T, m *testMock) string{
-		platform.Refactor: func(t *testing.T, m *testMock) string {
+		refactor.Name: func(t *testing.T, m *testMock) string {
 			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
 				"provider": "anthropic", "enabled": false, "credentials": map[string]any{"api_key": "sk-existing"},
 			})
 			return "anthropic"
 		},
-		platform.Flashback: func(t *testing.T, m *testMock) string {
+		flashback.Name: func(t *testing.T, m *testMock) string {
 			out := m.call(t, http.MethodPost, "/ai/llm", map[string]any{
 				"name": "gemini", "aiType": "GOOGLE", "endpoint": "https://generativelanguage.googleapis.com",
 				"key": "k-existing", "secret": "s-existing", "workspaceId": "ws-platform-team",
@@ -337,10 +342,10 @@ func TestAccExamples_importGenerateConfig(t *testing.T) {
 			id, _ := out["aiLlmId"].(string)
 			return id
 		},
-		platform.Barndoor: func(t *testing.T, m *testMock) string {
+		barndoor.Name: func(t *testing.T, m *testMock) string {
 			return seedBarndoor(t, m, "anthropic-prod", "anthropic")
 		},
-		platform.KeywordsAI: func(t *testing.T, m *testMock) string {
+		keywordsai.Name: func(t *testing.T, m *testMock) string {
 			m.call(t, http.MethodPost, "/api/providers/", map[string]any{
 				"provider_id": "acme-azure-openai", "provider_name": "Azure OpenAI (prod)", "api_key": "k-existing",
 			})
@@ -350,12 +355,12 @@ func TestAccExamples_importGenerateConfig(t *testing.T) {
 	// What the generated resource must say: the documented mapping of wire values back to
 	// canonical ones (flashback GOOGLE reads as google_ai) and the user-chosen keys.
 	wantGenerated := map[platform.Name]string{
-		platform.Refactor:   `model_provider\s+= "anthropic"`,
-		platform.Flashback:  `model_provider\s+= "google_ai"`,
-		platform.Barndoor:   `model_provider\s+= "anthropic"`,
-		platform.KeywordsAI: `provider_id\s+= "acme-azure-openai"`,
+		refactor.Name:   `model_provider\s+= "anthropic"`,
+		flashback.Name:  `model_provider\s+= "google_ai"`,
+		barndoor.Name:   `model_provider\s+= "anthropic"`,
+		keywordsai.Name: `provider_id\s+= "acme-azure-openai"`,
 	}
-	for _, name := range platform.Names {
+	for _, name := range platforms.Names() {
 		t.Run(string(name), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
@@ -438,7 +443,7 @@ func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []s
 				}
 				kept = append(kept, b)
 			}
-			if _, err := platform.SpecFor(string(name)); err != nil {
+			if _, err := platforms.Lookup(string(name)); err != nil {
 				return "", nil, fmt.Errorf("provider block without a literal platform and no platform in exampleSetups: %v", err)
 			}
 			out = append(out, line)
@@ -458,7 +463,7 @@ func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []s
 	}
 	cfg := strings.Join(out, "\n")
 	if !hasProvider {
-		if _, err := platform.SpecFor(string(fallback)); err != nil {
+		if _, err := platforms.Lookup(string(fallback)); err != nil {
 			return "", nil, fmt.Errorf("no provider \"llm\" block and no platform in exampleSetups: %v", err)
 		}
 		cfg = m.providerConfig(fallback) + cfg

@@ -55,17 +55,6 @@ type llmProviderRecordModel struct {
 	Managed               types.Bool   `tfsdk:"managed"`
 }
 
-// filledOn says, for an attribute's description, which platforms fill a canonical field.
-func filledOn(f platform.Field) string {
-	var names []string
-	for _, name := range platform.Names {
-		if fs, ok := platform.Specs[name].Fields[f]; ok {
-			names = append(names, fmt.Sprintf("%s (`%s`)", name, fs.Wire))
-		}
-	}
-	return "Filled on " + strings.Join(names, ", ") + "; null on other platforms."
-}
-
 // recordAttributes is the schema of one record, shared by both data sources. lookup names the
 // attributes that are also arguments (optional and computed); all others are computed only.
 func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
@@ -79,14 +68,12 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		return a
 	}
 	return map[string]schema.Attribute{
-		"id": str("id", "The platform's id of the record: refactor the provider slug (e.g. `amazon-bedrock`), flashback `aiLlmId`, "+
-			"barndoor the provider UUID, keywordsai the `provider_id`. It is the id `terraform import` takes for `llm_provider`."),
+		"id":          str("id", idDoc()+" It is the id `terraform import` takes for `llm_provider`."),
 		"provider_id": str("provider_id", "The user-chosen id of the record. "+filledOn(platform.FieldProviderID)),
 		"name":        str("name", "The record's human-readable name, as the platform stores it. "+filledOn(platform.FieldName)),
-		"model_provider": str("model_provider", "The upstream model vendor as a canonical slug (see the `llm_provider` resource). On flashback, "+
-			"whose wire value `GOOGLE` stands for both `google_ai` and `vertex`, it is the first of them (`google_ai`). "+filledOn(platform.FieldModelProvider)),
-		"base_url": str("base_url", "The model provider's API base URL. On keywordsai it lives in `extra_kwargs`, which the platform does not "+
-			"return, so it is null there unless the platform sends it. "+filledOn(platform.FieldBaseURL)),
+		"model_provider": str("model_provider", "The upstream model vendor as a canonical slug (see the `llm_provider` resource). Where one "+
+			"wire value stands for several canonical slugs, it is the first of them in the canonical order. "+filledOn(platform.FieldModelProvider)),
+		"base_url": str("base_url", "The model provider's API base URL; null where the platform does not return it. "+filledOn(platform.FieldBaseURL)),
 		"enabled": schema.BoolAttribute{
 			MarkdownDescription: "Whether the platform routes traffic to this model provider. " + filledOn(platform.FieldEnabled),
 			Computed:            true,
@@ -106,13 +93,13 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 			MarkdownDescription: "Longest idle gap between streamed chunks in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldStreamIdleTimeoutSecs),
 			Computed:            true,
 		},
-		"org_id":       str("org_id", "The organization that owns the record. Filled on flashback (`orgId`) and barndoor (`org_id`); null on other platforms."),
-		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. Filled on barndoor; null on other platforms."),
-		"created_at":   str("created_at", "When the record was created, as the platform reports it. Filled on flashback, barndoor and keywordsai; null on refactor."),
-		"updated_at":   str("updated_at", "When the record was last updated, as the platform reports it. Filled on barndoor and keywordsai; null on other platforms."),
+		"org_id":       str("org_id", "The organization that owns the record. "+computedDoc("org_id")),
+		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. "+computedDoc("catalog_slug")),
+		"created_at":   str("created_at", "When the record was created, as the platform reports it. "+computedDoc("created_at")),
+		"updated_at":   str("updated_at", "When the record was last updated, as the platform reports it. "+computedDoc("updated_at")),
 		"managed": schema.BoolAttribute{
-			MarkdownDescription: "Whether the platform itself owns the record (keywordsai `is_managed`): a managed record cannot be changed or " +
-				"deleted, and should not be imported. Filled on keywordsai; null on other platforms.",
+			MarkdownDescription: "Whether the platform itself owns the record: a managed record cannot be changed or " +
+				"deleted, and should not be imported. " + managedDoc(),
 			Computed: true,
 		},
 	}
@@ -168,8 +155,8 @@ func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordMode
 	} else {
 		m.StreamIdleTimeoutSecs = types.Int64Null()
 	}
-	// Only keywordsai reports ownership; elsewhere "not managed" would be a guess.
-	if spec.Name == platform.KeywordsAI {
+	// Only some platforms report ownership; elsewhere "not managed" would be a guess.
+	if spec.ReportsManaged {
 		m.Managed = types.BoolValue(rec.Managed)
 	}
 	return m, diags
@@ -208,8 +195,8 @@ func checkLookupArgument(spec platform.Spec, attrName string, value types.String
 	case "name":
 		if !spec.Supports(platform.FieldName) {
 			diags.AddAttributeError(path.Root("name"), "Attribute Not Supported On "+platformTitle(spec),
-				fmt.Sprintf("The %s platform has no names: its records are identified by the model provider slug. "+
-					"Look the record up with id instead (for example id = \"openai\").", spec.Name))
+				fmt.Sprintf("The %s platform has no names: its records are identified by %s. "+
+					"Look the record up with id instead (for example id = %q).", spec.Name, strings.Trim(spec.IDDoc, "`"), spec.IDExample))
 		}
 	case "workspace_id":
 		if !spec.Supports(platform.FieldWorkspaceID) {
@@ -228,15 +215,6 @@ func checkLookupArgument(spec platform.Spec, attrName string, value types.String
 	}
 }
 
-// nameMatches compares a record's name with a wanted one the way the platform keeps names unique:
-// barndoor case-insensitively, the others exactly.
-func nameMatches(spec platform.Spec, have, want string) bool {
-	if spec.Name == platform.Barndoor {
-		return strings.EqualFold(have, want)
-	}
-	return have == want
-}
-
 func (d *llmProviderDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provider"
 }
@@ -248,10 +226,9 @@ func (d *llmProviderDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"Attributes the platform does not have are null. Use `llm_providers` to list every record.",
 		Attributes: recordAttributes(map[string]string{
 			"id": "The id to look the record up by. Exactly one of `id` and `name` must be set.",
-			"name": "The name to look the record up by: compared case-insensitively on barndoor and exactly on flashback and keywordsai " +
-				"(where it is `provider_name`); refactor has no names. Exactly one of `id` and `name` must be set. More than one record " +
+			"name": "The name to look the record up by: " + nameComparisonDoc() + ". Exactly one of `id` and `name` must be set. More than one record " +
 				"with the name is an error that lists their ids.",
-			"workspace_id": "On flashback, the workspace to look in; without it every accessible workspace is searched. Setting it on " +
+			"workspace_id": "Where the platform has workspaces, the workspace to look in; without it every accessible workspace is searched. Setting it on " +
 				"another platform is an error.",
 		}),
 	}
@@ -298,7 +275,7 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 		if platform.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "No LLM Provider Found",
 				fmt.Sprintf("No LLM provider with id %q exists on the %s platform%s. Check the id (%s); the llm_providers data source "+
-					"lists every record with its id.\n\nAPI error: %s", id, spec.Name, inWorkspace, idHint(spec.Name), err))
+					"lists every record with its id.\n\nAPI error: %s", id, spec.Name, inWorkspace, "ids there are "+spec.IDDoc, err))
 			return
 		}
 		if err != nil {
@@ -315,12 +292,12 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 		}
 		var matches []platform.Record
 		for _, r := range records {
-			if nameMatches(spec, r.Name, name) {
+			if spec.NamesEqual(r.Name, name) {
 				matches = append(matches, r)
 			}
 		}
 		how := "exactly"
-		if spec.Name == platform.Barndoor {
+		if spec.Fields[platform.FieldName].FoldCase {
 			how = "case-insensitively"
 		}
 		switch len(matches) {
@@ -355,18 +332,4 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
-}
-
-// idHint says what a platform's record id looks like, for the not-found message.
-func idHint(name platform.Name) string {
-	switch name {
-	case platform.Refactor:
-		return "refactor ids are provider slugs such as openai or amazon-bedrock"
-	case platform.Flashback:
-		return "flashback ids are aiLlmId values"
-	case platform.Barndoor:
-		return "barndoor ids are provider UUIDs"
-	default:
-		return "keywordsai ids are provider_id values"
-	}
 }

@@ -17,6 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 const (
@@ -47,7 +51,7 @@ type dataSourceCase struct {
 func dataSourceCases() []dataSourceCase {
 	cases := resourceCases()
 	byPlatform := map[platform.Name]dataSourceCase{
-		platform.Refactor: {
+		refactor.Name: {
 			missingID: "xai",
 			want: map[string]knownvalue.Check{
 				"id": knownvalue.StringExact("openai"), "model_provider": knownvalue.StringExact("openai"), "enabled": knownvalue.Bool(true),
@@ -55,7 +59,7 @@ func dataSourceCases() []dataSourceCase {
 				"settings": knownvalue.Null(), "managed": knownvalue.Null(), "request_timeout_secs": knownvalue.Null(),
 			},
 		},
-		platform.Flashback: {
+		flashback.Name: {
 			// Flashback names are unique within a workspace, so the lookup names it.
 			byName:    "name = llm_provider.test.name\n  workspace_id = llm_provider.test.workspace_id",
 			missingID: "8d3e5a1c-0000-4000-8000-000000000000",
@@ -66,7 +70,7 @@ func dataSourceCases() []dataSourceCase {
 				"settings": knownvalue.Null(), "managed": knownvalue.Null(), "provider_id": knownvalue.Null(), "auth_type": knownvalue.Null(),
 			},
 		},
-		platform.Barndoor: {
+		barndoor.Name: {
 			// Barndoor compares names case-insensitively: the lookup shouts, the record does not.
 			byName:    "name = upper(llm_provider.test.name)",
 			missingID: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
@@ -79,7 +83,7 @@ func dataSourceCases() []dataSourceCase {
 				"updated_at": knownvalue.NotNull(), "managed": knownvalue.Null(), "workspace_id": knownvalue.Null(),
 			},
 		},
-		platform.KeywordsAI: {
+		keywordsai.Name: {
 			byName:    "name = llm_provider.test.name",
 			missingID: "kw-missing",
 			want: map[string]knownvalue.Check{
@@ -288,7 +292,7 @@ func TestAccLLMProviderDataSource_notFound(t *testing.T) {
 // exactly: a differently cased name finds nothing.
 func TestAccLLMProviderDataSource_nameIsExact(t *testing.T) {
 	for _, tc := range dataSourceCases() {
-		if tc.platform != platform.Flashback && tc.platform != platform.KeywordsAI {
+		if tc.platform != flashback.Name && tc.platform != keywordsai.Name {
 			continue
 		}
 		t.Run(string(tc.platform), func(t *testing.T) {
@@ -313,7 +317,7 @@ func TestAccLLMProviderDataSource_nameIsExact(t *testing.T) {
 // workspaces: a lookup by name alone lists both ids, and workspace_id narrows it to one.
 func TestAccLLMProviderDataSource_ambiguousName(t *testing.T) {
 	tc := dataSourceCases()[1]
-	if tc.platform != platform.Flashback {
+	if tc.platform != flashback.Name {
 		t.Fatalf("case 1 is %s, want flashback", tc.platform)
 	}
 	m := newTestMock(t)
@@ -349,10 +353,10 @@ func TestAccLLMProviderDataSource_invalid(t *testing.T) {
 		body     string
 		error    []string
 	}{
-		{platform.Barndoor, "", []string{"Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"}},
-		{platform.Barndoor, `id = "a"` + "\n" + `name = "b"`, []string{"Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"}},
-		{platform.Refactor, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names", `Look the record up with id instead (for example id = "openai")`}},
-		{platform.Barndoor, `name = "x"` + "\n" + `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
+		{barndoor.Name, "", []string{"Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"}},
+		{barndoor.Name, `id = "a"` + "\n" + `name = "b"`, []string{"Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"}},
+		{refactor.Name, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names", `Look the record up with id instead (for example id = "openai")`}},
+		{barndoor.Name, `name = "x"` + "\n" + `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      m.providerConfig(inv.platform) + "data \"llm_provider\" \"x\" {\n" + inv.body + "\n}\n",

@@ -18,6 +18,11 @@ import (
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 // manyRecords renders count records for the platform and the unique keys they must produce.
@@ -26,12 +31,12 @@ func manyRecords(p platform.Name, count int) (string, []string) {
 	var b strings.Builder
 	var keys []string
 	switch p {
-	case platform.Refactor:
+	case refactor.Name:
 		slugs := map[string]string{"openai": "openai", "anthropic": "anthropic", "google_ai": "google", "vertex": "google-vertex",
 			"azure_openai": "azure", "bedrock": "amazon-bedrock", "xai": "xai"}
 		// count, not for_each: terraform-plugin-testing's legacy state shim cannot index by string.
 		b.WriteString("locals {\n  model_providers = [")
-		for i, mp := range platform.Specs[platform.Refactor].ModelProviders {
+		for i, mp := range refactor.Spec.ModelProviders {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -40,18 +45,18 @@ func manyRecords(p platform.Name, count int) (string, []string) {
 		}
 		b.WriteString("]\n}\nresource \"llm_provider\" \"many\" {\n  count = length(local.model_providers)\n" +
 			"  model_provider = local.model_providers[count.index]\n  api_key = \"sk-many-${count.index}\"\n}\n")
-	case platform.Flashback:
+	case flashback.Name:
 		fmt.Fprintf(&b, "resource \"llm_provider\" \"many\" {\n  count = %d\n  name = \"fb-${count.index}\"\n  model_provider = \"openai\"\n"+
 			"  base_url = \"https://api.openai.com/v1\"\n  workspace_id = \"ws-${count.index %% 5}\"\n  secret = \"fb-secret-${count.index}\"\n}\n", count)
 		for i := range count {
 			keys = append(keys, fmt.Sprintf("fb-%d", i))
 		}
-	case platform.Barndoor:
+	case barndoor.Name:
 		fmt.Fprintf(&b, "resource \"llm_provider\" \"many\" {\n  count = %d\n  name = \"bd-${count.index}\"\n  model_provider = \"openai\"\n  api_key = \"bd-key-${count.index}\"\n}\n", count)
 		for i := range count {
 			keys = append(keys, fmt.Sprintf("bd-%d", i))
 		}
-	case platform.KeywordsAI:
+	case keywordsai.Name:
 		fmt.Fprintf(&b, "resource \"llm_provider\" \"many\" {\n  count = %d\n  provider_id = \"kw-${count.index}\"\n  name = \"KW ${count.index}\"\n  api_key = \"kw-key-${count.index}\"\n}\n", count)
 		for i := range count {
 			keys = append(keys, fmt.Sprintf("kw-%d", i))
@@ -75,7 +80,7 @@ var faultRules = []mockserver.FaultRule{
 // same faults leaves nothing behind.
 func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 	const count = 50
-	for _, p := range platform.Names {
+	for _, p := range platforms.Names() {
 		t.Run(string(p), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
@@ -150,14 +155,14 @@ func TestAccLLMProviderResource_secretsNeverLeak(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	cases := []secretCase{
-		{platform.Refactor, map[string]string{"model_provider": `"openai"`, "api_key_wo": `"sk-leakcheck-refactor-wo"`, "api_key_wo_version": `"1"`,
+		{refactor.Name, map[string]string{"model_provider": `"openai"`, "api_key_wo": `"sk-leakcheck-refactor-wo"`, "api_key_wo_version": `"1"`,
 			"credentials": `{ organization = "org-leakcheck-refactor-kept" }`}, []string{"sk-leakcheck-refactor-wo"}, []string{"org-leakcheck-refactor-kept"}},
-		{platform.Flashback, map[string]string{"name": `"fb-leak"`, "model_provider": `"openai"`, "base_url": `"https://api.openai.com/v1"`, "workspace_id": `"ws-1"`,
+		{flashback.Name, map[string]string{"name": `"fb-leak"`, "model_provider": `"openai"`, "base_url": `"https://api.openai.com/v1"`, "workspace_id": `"ws-1"`,
 			"secret_wo": `"fb-leakcheck-secret-wo"`, "secret_wo_version": `"1"`, "api_key": `"fb-leakcheck-key-kept"`},
 			[]string{"fb-leakcheck-secret-wo"}, []string{"fb-leakcheck-key-kept"}},
-		{platform.Barndoor, map[string]string{"name": `"bd-leak"`, "model_provider": `"openai"`, "api_key_wo": `"bd-leakcheck-key-wo"`, "api_key_wo_version": `"1"`},
+		{barndoor.Name, map[string]string{"name": `"bd-leak"`, "model_provider": `"openai"`, "api_key_wo": `"bd-leakcheck-key-wo"`, "api_key_wo_version": `"1"`},
 			[]string{"bd-leakcheck-key-wo"}, nil},
-		{platform.KeywordsAI, map[string]string{"provider_id": `"kw-leak"`, "name": `"KW Leak"`, "api_key_wo": `"kw-leakcheck-key-wo"`, "api_key_wo_version": `"1"`,
+		{keywordsai.Name, map[string]string{"provider_id": `"kw-leak"`, "name": `"KW Leak"`, "api_key_wo": `"kw-leakcheck-key-wo"`, "api_key_wo_version": `"1"`,
 			"extra_kwargs": `jsonencode({ secret_header = "kw-leakcheck-extra-kept" })`}, []string{"kw-leakcheck-key-wo"}, []string{"kw-leakcheck-extra-kept"}},
 	}
 	var all []string
@@ -245,7 +250,7 @@ func TestAccLLMProviderResource_timeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	attrs := with(resourceCases()[2].base, nil)
-	cfg := m.providerConfig(platform.Barndoor) + strings.Replace(renderResource(attrs), "}\n", "  timeouts {\n    create = \"1s\"\n  }\n}\n", 1)
+	cfg := m.providerConfig(barndoor.Name) + strings.Replace(renderResource(attrs), "}\n", "  timeouts {\n    create = \"1s\"\n  }\n}\n", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -21,6 +21,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 const testResource = "llm_provider.test"
@@ -87,7 +91,7 @@ func with(base map[string]string, set map[string]string, drop ...string) map[str
 func resourceCases() []resourceCase {
 	return []resourceCase{
 		{
-			platform: platform.Refactor,
+			platform: refactor.Name,
 			base: map[string]string{
 				"model_provider": `"openai"`, "enabled": "true", "api_key": `"sk-refactor-initial-key"`,
 				"credentials": `{ organization = "org-refactor-initial" }`,
@@ -113,7 +117,7 @@ func resourceCases() []resourceCase {
 			},
 		},
 		{
-			platform: platform.Flashback,
+			platform: flashback.Name,
 			base: map[string]string{
 				"name": `"fb-primary"`, "model_provider": `"openai"`, "base_url": `"https://api.openai.com/v1"`,
 				"workspace_id": `"ws-alpha"`, "api_key": `"fb-key-initial"`, "secret": `"fb-secret-initial"`,
@@ -139,7 +143,7 @@ func resourceCases() []resourceCase {
 			},
 		},
 		{
-			platform: platform.Barndoor,
+			platform: barndoor.Name,
 			base: map[string]string{
 				"name": `"bd-primary"`, "model_provider": `"openai"`, "api_key": `"bd-key-initial"`,
 				"settings": `jsonencode({ temperature_default = 0.2 })`, "request_timeout_secs": "1800",
@@ -165,7 +169,7 @@ func resourceCases() []resourceCase {
 			},
 		},
 		{
-			platform: platform.KeywordsAI,
+			platform: keywordsai.Name,
 			base: map[string]string{
 				"provider_id": `"kw-primary"`, "name": `"KW Primary"`, "api_key": `"kw-key-initial"`,
 				"base_url": `"https://kw.example.com/openai"`, "extra_kwargs": `jsonencode({ timeout = 60 })`,
@@ -525,7 +529,7 @@ func TestAccLLMProviderResource_barndoorCreateDisabled(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: clearJournal(m),
-			Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, map[string]string{"enabled": "false"})),
+			Config:    m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"enabled": "false"})),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 			},
@@ -565,19 +569,19 @@ func TestAccLLMProviderResource_barndoorDetachConnection(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: m.providerConfig(platform.Barndoor) + renderResource(attached),
+				Config: m.providerConfig(barndoor.Name) + renderResource(attached),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("connection_id"), knownvalue.StringExact(connID)),
 				},
 			},
 			{
-				Config:      m.providerConfig(platform.Barndoor) + renderResource(base),
+				Config:      m.providerConfig(barndoor.Name) + renderResource(base),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Direct Credential Required To Detach`),
 			},
 			{
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.Barndoor) + renderResource(detached),
+				Config:    m.providerConfig(barndoor.Name) + renderResource(detached),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
 				}},
@@ -598,10 +602,10 @@ func TestAccLLMProviderResource_barndoorClearTimeouts(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: m.providerConfig(platform.Barndoor) + renderResource(base)},
+			{Config: m.providerConfig(barndoor.Name) + renderResource(base)},
 			{
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, nil, "request_timeout_secs", "stream_idle_timeout_secs")),
+				Config:    m.providerConfig(barndoor.Name) + renderResource(with(base, nil, "request_timeout_secs", "stream_idle_timeout_secs")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("request_timeout_secs"), knownvalue.Null()),
 				},
@@ -622,7 +626,7 @@ func TestAccLLMProviderResource_barndoorSettingsSubset(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: m.providerConfig(platform.Barndoor) + renderResource(base),
+				Config: m.providerConfig(barndoor.Name) + renderResource(base),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("settings"), knownvalue.StringExact(`{"temperature_default":0.2}`)),
 				},
@@ -638,7 +642,7 @@ func TestAccLLMProviderResource_barndoorSettingsSubset(t *testing.T) {
 			{
 				// A change of a configured key sends the configured object only.
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.Barndoor) + renderResource(with(base, map[string]string{"settings": `jsonencode({ temperature_default = 0.5 })`})),
+				Config:    m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"settings": `jsonencode({ temperature_default = 0.5 })`})),
 				Check:     expectBodies(t, m, http.MethodPut, map[string]any{"settings": map[string]any{"temperature_default": 0.5}}),
 			},
 		},
@@ -653,10 +657,10 @@ func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: m.providerConfig(platform.Flashback) + renderResource(base)},
+			{Config: m.providerConfig(flashback.Name) + renderResource(base)},
 			{
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.Flashback) + renderResource(with(base, map[string]string{"model_provider": `"anthropic"`})),
+				Config:    m.providerConfig(flashback.Name) + renderResource(with(base, map[string]string{"model_provider": `"anthropic"`})),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
 				}},
@@ -664,7 +668,7 @@ func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
 			},
 			{
 				// vertex means the same wire value as google_ai: after the update, refresh keeps vertex.
-				Config: m.providerConfig(platform.Flashback) + renderResource(with(base, map[string]string{"model_provider": `"vertex"`})),
+				Config: m.providerConfig(flashback.Name) + renderResource(with(base, map[string]string{"model_provider": `"vertex"`})),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("model_provider"), knownvalue.StringExact("vertex")),
 				},
@@ -683,7 +687,7 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.KeywordsAI) + renderResource(base),
+				Config:    m.providerConfig(keywordsai.Name) + renderResource(base),
 				Check: func(*terraform.State) error {
 					posts := journalBodies(t, m, http.MethodPost)
 					if len(posts) != 1 {
@@ -698,7 +702,7 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 			},
 			{
 				PreConfig: clearJournal(m),
-				Config:    m.providerConfig(platform.KeywordsAI) + renderResource(with(base, map[string]string{"base_url": `"https://kw2.example.com/openai"`})),
+				Config:    m.providerConfig(keywordsai.Name) + renderResource(with(base, map[string]string{"base_url": `"https://kw2.example.com/openai"`})),
 				Check: expectBodies(t, m, http.MethodPatch, map[string]any{
 					"extra_kwargs": map[string]any{"base_url": "https://kw2.example.com/openai", "timeout": 60},
 				}),
@@ -779,17 +783,17 @@ func TestRotatedSecrets(t *testing.T) {
 		planned      platform.Record
 		wantRotation []platform.Field
 	}{
-		{"same version: nothing sent", platform.Barndoor, base, base, platform.Record{APIKey: "wo"}, nil},
-		{"version bump sends the write-only key", platform.Barndoor, base, bump, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
-		{"unchanged kept key is not sent", platform.KeywordsAI, kept, kept, platform.Record{APIKey: "sk-1"}, nil},
-		{"changed kept key is sent", platform.KeywordsAI, kept, keptChanged, platform.Record{APIKey: "sk-2"}, []platform.Field{platform.FieldAPIKey}},
-		{"removed key is not sent where it cannot be cleared", platform.Barndoor, kept, base, platform.Record{}, nil},
-		{"removed key is cleared on flashback", platform.Flashback, kept, base, platform.Record{}, []platform.Field{platform.FieldAPIKey}},
-		{"detaching a barndoor connection sends the key", platform.Barndoor, attached, base, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
-		{"n/a secret never rotates", platform.Refactor, base, base, platform.Record{Secret: "x"}, nil},
+		{"same version: nothing sent", barndoor.Name, base, base, platform.Record{APIKey: "wo"}, nil},
+		{"version bump sends the write-only key", barndoor.Name, base, bump, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
+		{"unchanged kept key is not sent", keywordsai.Name, kept, kept, platform.Record{APIKey: "sk-1"}, nil},
+		{"changed kept key is sent", keywordsai.Name, kept, keptChanged, platform.Record{APIKey: "sk-2"}, []platform.Field{platform.FieldAPIKey}},
+		{"removed key is not sent where it cannot be cleared", barndoor.Name, kept, base, platform.Record{}, nil},
+		{"removed key is cleared on flashback", flashback.Name, kept, base, platform.Record{}, []platform.Field{platform.FieldAPIKey}},
+		{"detaching a barndoor connection sends the key", barndoor.Name, attached, base, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
+		{"n/a secret never rotates", refactor.Name, base, base, platform.Record{Secret: "x"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := rotatedSecrets(platform.Specs[tc.spec], tc.state, tc.plan, tc.planned)
+			got := rotatedSecrets(mustSpec(t, tc.spec), tc.state, tc.plan, tc.planned)
 			if !slices.Equal(got, tc.wantRotation) {
 				t.Fatalf("rotatedSecrets = %v, want %v", got, tc.wantRotation)
 			}
@@ -812,8 +816,14 @@ func (c *ambiguousClient) Create(_ context.Context, r platform.Record) (platform
 	return platform.Record{}, &platform.AmbiguousError{Err: fmt.Errorf("connection dropped")}
 }
 
-func (c *ambiguousClient) FindExisting(context.Context, platform.Record) (platform.Record, bool, error) {
-	return c.stored, c.stored.ID != "", nil
+func (c *ambiguousClient) Spec() platform.Spec { return barndoor.Spec }
+
+// List shows what the ambiguous create left behind, which FindExisting looks up by name.
+func (c *ambiguousClient) List(context.Context, platform.ListOptions) ([]platform.Record, error) {
+	if c.stored.ID == "" {
+		return nil, nil
+	}
+	return []platform.Record{c.stored}, nil
 }
 
 func (c *ambiguousClient) Update(_ context.Context, _ platform.Ref, p platform.Patch) (platform.Record, error) {
@@ -828,7 +838,7 @@ func TestCreateOrAdopt_convergesAdopted(t *testing.T) {
 	t.Parallel()
 	disabled := false
 	client := &ambiguousClient{}
-	got, err := createOrAdopt(context.Background(), client, platform.Record{Name: "bd", Enabled: &disabled})
+	got, err := createOrAdopt(context.Background(), client, platform.Record{Name: "bd", ModelProvider: "openai", Enabled: &disabled})
 	if err != nil {
 		t.Fatal(err)
 	}

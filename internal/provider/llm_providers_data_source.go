@@ -40,24 +40,23 @@ func (d *llmProvidersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the LLM provider records of the configured platform, optionally filtered, for inventories and for " +
 			"finding the ids to import. Each record has every attribute of the `llm_provider` resource except the secrets, which are " +
-			"never read back. Records come in the order the platform lists them; on keywordsai that includes the platform's own " +
-			"managed providers (`managed = true`).",
+			"never read back. Records come in the order the platform lists them, including those the platform manages itself " +
+			"(`managed = true`) where it reports them.",
 		Attributes: map[string]schema.Attribute{
 			"model_provider": schema.StringAttribute{
-				MarkdownDescription: "Keep only the records for this model provider (a canonical slug). On flashback a value matches every " +
-					"record with the same wire value, so `vertex` and `google_ai` both match `GOOGLE`. Setting it on keywordsai, " +
-					"which has no model provider, or to a value the platform does not accept, is an error.",
+				MarkdownDescription: "Keep only the records for this model provider (a canonical slug). A value matches every record with " +
+					"the same wire value (where `vertex` and `google_ai` are both `GOOGLE`, either matches both). Setting it on a platform " +
+					"that has no model provider, or to a value the platform does not accept, is an error.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(platform.CanonicalModelProviders...)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Keep only the records with this name: compared case-insensitively on barndoor, exactly on flashback and " +
-					"keywordsai (`provider_name`). Setting it on refactor, which has no names, is an error.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Keep only the records with this name: " + nameComparisonDoc() + ", where setting it is an error.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"workspace_id": schema.StringAttribute{
-				MarkdownDescription: "On flashback, list only this workspace's records (the platform filters them); without it every " +
+				MarkdownDescription: "Where the platform has workspaces, list only this workspace's records (the platform filters them); without it every " +
 					"accessible workspace is listed. Setting it on another platform is an error.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -111,10 +110,10 @@ func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	cfg.IDs = []types.String{}
 	cfg.Providers = []llmProviderRecordModel{}
 	for _, rec := range records {
-		if !cfg.ModelProvider.IsNull() && !platform.SameModelProvider(spec.Name, cfg.ModelProvider.ValueString(), rec.ModelProvider) {
+		if !cfg.ModelProvider.IsNull() && !spec.SameModelProvider(cfg.ModelProvider.ValueString(), rec.ModelProvider) {
 			continue
 		}
-		if !cfg.Name.IsNull() && !nameMatches(spec, rec.Name, cfg.Name.ValueString()) {
+		if !cfg.Name.IsNull() && !spec.NamesEqual(rec.Name, cfg.Name.ValueString()) {
 			continue
 		}
 		model, diags := recordModel(spec, rec)

@@ -12,8 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/keywordsai"
+	mockkeywordsai "github.com/llmconfig/terraform-provider-llm/internal/mockserver/keywordsai"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 const testDataAll = "data.llm_providers.all"
@@ -34,7 +39,7 @@ type listCase struct {
 
 func listCases() map[platform.Name]listCase {
 	return map[platform.Name]listCase{
-		platform.Refactor: {
+		refactor.Name: {
 			second: map[string]string{"model_provider": `"anthropic"`},
 			filters: []listFilter{
 				{`model_provider = "anthropic"`, []string{"second"}},
@@ -42,7 +47,7 @@ func listCases() map[platform.Name]listCase {
 				{`model_provider = "xai"`, nil},
 			},
 		},
-		platform.Flashback: {
+		flashback.Name: {
 			second: map[string]string{"name": `"fb-second"`, "model_provider": `"vertex"`, "workspace_id": `"ws-beta"`},
 			filters: []listFilter{
 				// vertex and google_ai are both GOOGLE on flashback.
@@ -53,7 +58,7 @@ func listCases() map[platform.Name]listCase {
 				{`workspace_id = "ws-alpha"` + "\n  " + `model_provider = "openai"`, []string{"test"}},
 			},
 		},
-		platform.Barndoor: {
+		barndoor.Name: {
 			second: map[string]string{"name": `"bd-second"`, "model_provider": `"anthropic"`},
 			filters: []listFilter{
 				{`model_provider = "anthropic"`, []string{"second"}},
@@ -62,9 +67,9 @@ func listCases() map[platform.Name]listCase {
 				{`name = "bd-second"` + "\n  " + `model_provider = "openai"`, nil},
 			},
 		},
-		platform.KeywordsAI: {
+		keywordsai.Name: {
 			second:  map[string]string{"provider_id": `"kw-second"`, "name": `"KW Second"`},
-			managed: []string{keywordsai.ManagedProviderID},
+			managed: []string{mockkeywordsai.ManagedProviderID},
 			filters: []listFilter{
 				{`name = "KW Second"`, []string{"second"}},
 				{`name = "kw second"`, nil},
@@ -109,10 +114,10 @@ func TestAccLLMProvidersDataSource_filters(t *testing.T) {
 					statecheck.CompareValuePairs(res, tfjsonpath.New("name"), testDataAll, el.AtMapKey("name"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(res, tfjsonpath.New("created_at"), testDataAll, el.AtMapKey("created_at"), compare.ValuesSame()),
 				)
-				if tc.platform != platform.Flashback { // flashback keeps the configured vertex, the list reads GOOGLE as google_ai.
+				if tc.platform != flashback.Name { // flashback keeps the configured vertex, the list reads GOOGLE as google_ai.
 					checks = append(checks, statecheck.CompareValuePairs(res, tfjsonpath.New("model_provider"), testDataAll, el.AtMapKey("model_provider"), compare.ValuesSame()))
 				}
-				if tc.platform == platform.KeywordsAI {
+				if tc.platform == keywordsai.Name {
 					checks = append(checks, statecheck.ExpectKnownValue(testDataAll, el.AtMapKey("managed"), knownvalue.Bool(false)))
 				}
 			}
@@ -165,7 +170,7 @@ func TestAccLLMProvidersDataSource_filters(t *testing.T) {
 // are empty, not null (keywordsai still lists its managed provider).
 func TestAccLLMProvidersDataSource_empty(t *testing.T) {
 	lists := listCases()
-	for _, name := range platform.Names {
+	for _, name := range platforms.Names() {
 		t.Run(string(name), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
@@ -193,11 +198,11 @@ func TestAccLLMProvidersDataSource_invalid(t *testing.T) {
 		body     string
 		error    []string
 	}{
-		{platform.KeywordsAI, `model_provider = "openai"`, []string{"Attribute Not Supported On Keywordsai", "has no model_provider field"}},
-		{platform.Refactor, `model_provider = "groq"`, []string{"Model Provider Not Supported On Refactor", `does not accept model_provider "groq"`}},
-		{platform.Refactor, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names"}},
-		{platform.Barndoor, `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
-		{platform.Barndoor, `model_provider = "gpt"`, []string{"model_provider", "value must be one of"}},
+		{keywordsai.Name, `model_provider = "openai"`, []string{"Attribute Not Supported On Keywordsai", "has no model_provider field"}},
+		{refactor.Name, `model_provider = "groq"`, []string{"Model Provider Not Supported On Refactor", `does not accept model_provider "groq"`}},
+		{refactor.Name, `name = "openai"`, []string{"Attribute Not Supported On Refactor", "has no names"}},
+		{barndoor.Name, `workspace_id = "ws"`, []string{"Attribute Not Supported On Barndoor", "has no workspaces"}},
+		{barndoor.Name, `model_provider = "gpt"`, []string{"model_provider", "value must be one of"}},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      m.providerConfig(inv.platform) + "data \"llm_providers\" \"x\" {\n  " + strings.TrimSpace(inv.body) + "\n}\n",

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 )
 
 var _ provider.Provider = (*llmProvider)(nil)
@@ -73,19 +74,17 @@ func (p *llmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages LLM provider configurations (an upstream model vendor such as OpenAI, its API key, " +
-			"base URL, enabled flag and settings) on one platform: `refactor`, `flashback`, `barndoor` or `keywordsai`. " +
+			"base URL, enabled flag and settings) on one platform: " + platformList() + ". " +
 			"One provider block talks to one platform; use several blocks with `alias` for several platforms.",
 		Attributes: map[string]schema.Attribute{
 			"platform": schema.StringAttribute{
-				MarkdownDescription: "The platform whose API this provider block calls: `refactor`, `flashback`, `barndoor` or `keywordsai`. " +
+				MarkdownDescription: "The platform whose API this provider block calls: " + platformList() + ". " +
 					"May also be set with the `LLM_PLATFORM` environment variable. Required in one of the two places.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(platform.NameStrings()...)},
+				Validators: []validator.String{stringvalidator.OneOf(platforms.NameStrings()...)},
 			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "The server root the platform's documented paths hang from. Defaults: refactor `https://api.psci.ai/api`, " +
-					"flashback `https://backend.flashback.tech`, keywordsai `https://api.keywordsai.co`; barndoor has no default " +
-					"(`https://{organization_id}.platform.barndoor.ai/api/llm-gateway`). Must be `https://`, or plain `http://` to a " +
+				MarkdownDescription: "The server root the platform's documented paths hang from. " + endpointDoc() + " Must be `https://`, or plain `http://` to a " +
 					"loopback address only, so the token never travels unencrypted. May also be set with `LLM_ENDPOINT`.",
 				Optional: true,
 			},
@@ -112,7 +111,7 @@ func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.Float64{float64validator.AtLeast(0)},
 			},
 			"coalesce_reads": schema.BoolAttribute{
-				MarkdownDescription: "When true (the default), concurrent refreshes share one list call per platform (per workspace on flashback) " +
+				MarkdownDescription: "When true (the default), concurrent refreshes share one list call per platform (per workspace where the platform has workspaces) " +
 					"instead of one read each; a write invalidates what was listed, so a read after a write is never stale. " +
 					"Set false to read every record with its own request. May also be set with `LLM_COALESCE_READS`.",
 				Optional: true,
@@ -144,10 +143,10 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	platformName := stringOrEnv(cfg.Platform, envPlatform)
 	if platformName == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("platform"), "Missing Platform",
-			fmt.Sprintf("Set \"platform\" in the provider block or the %s environment variable to one of: %s.", envPlatform, strings.Join(platform.NameStrings(), ", ")))
+			fmt.Sprintf("Set \"platform\" in the provider block or the %s environment variable to one of: %s.", envPlatform, strings.Join(platforms.NameStrings(), ", ")))
 		return
 	}
-	spec, err := platform.SpecFor(platformName)
+	spec, err := platforms.Lookup(platformName)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("platform"), "Invalid Platform",
 			fmt.Sprintf("The platform (from \"platform\" or %s) is invalid: %s.", envPlatform, err))
@@ -160,7 +159,7 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if endpoint == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing Endpoint",
 			fmt.Sprintf("The %s platform has no default endpoint. Set \"endpoint\" or the %s environment variable to your tenant's "+
-				"gateway root, e.g. https://{organization_id}.platform.barndoor.ai/api/llm-gateway.", spec.Name, envEndpoint))
+				"root, e.g. %s.", spec.Name, envEndpoint, spec.EndpointExample))
 		return
 	}
 	if _, err := platform.CheckEndpoint(endpoint); err != nil {
@@ -234,7 +233,7 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if rateLimit > 0 {
 		httpCfg.Limiter = rate.NewLimiter(rate.Limit(rateLimit), int(math.Max(1, math.Ceil(rateLimit))))
 	}
-	client, err := newPlatformClient(spec.Name, httpCfg)
+	client, err := platforms.NewClient(spec.Name, httpCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure Platform Client", platform.Redact(err.Error(), token))
 		return

@@ -18,6 +18,11 @@ import (
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -47,9 +52,9 @@ func newTestMock(t *testing.T) *testMock {
 // endpoint is the provider endpoint for a platform on the mock, as in production.
 func (m *testMock) endpoint(p platform.Name) string {
 	switch p {
-	case platform.Refactor:
+	case refactor.Name:
 		return m.ts.URL + "/api"
-	case platform.Barndoor:
+	case barndoor.Name:
 		return m.ts.URL + "/api/llm-gateway"
 	default:
 		return m.ts.URL
@@ -131,15 +136,15 @@ func (m *testMock) platformKeys(t *testing.T, p platform.Name) []string {
 	var items []any
 	key := "name"
 	switch p {
-	case platform.Refactor:
+	case refactor.Name:
 		items, _ = m.callAny(t, http.MethodGet, "/api/v1/llm-providers").([]any)
 		key = "provider"
-	case platform.Flashback:
+	case flashback.Name:
 		obj, _ := m.callAny(t, http.MethodGet, "/ai/llm").(map[string]any)
 		items, _ = obj["aiLlms"].([]any)
-	case platform.Barndoor:
+	case barndoor.Name:
 		items, _ = m.callAny(t, http.MethodGet, "/api/llm-gateway/admin/providers").([]any)
-	case platform.KeywordsAI:
+	case keywordsai.Name:
 		items, _ = m.callAny(t, http.MethodGet, "/api/providers/").([]any)
 		key = "provider_id"
 	}
@@ -161,7 +166,7 @@ func TestAccProvider_invalidConfig(t *testing.T) {
 	m := newTestMock(t)
 	resourceBlock := renderResource(map[string]string{"name": `"bd"`, "model_provider": `"openai"`, "api_key": `"k-1234"`})
 	block := func(attrs string) string { return "provider \"llm\" {\n" + attrs + "\n}\n" + resourceBlock }
-	local := m.endpoint(platform.Barndoor)
+	local := m.endpoint(barndoor.Name)
 	cases := []struct{ name, config, error string }{
 		{"plain http to a remote host", block(`platform = "barndoor"
 endpoint = "http://gateway.example.com/api/llm-gateway"
@@ -205,4 +210,14 @@ token = "t"`, local)), `(?s)Missing Platform.*LLM_PLATFORM`},
 		t.Fatalf("invalid provider configurations reached the platform: %+v", reqs)
 	}
 	t.Logf("%d invalid provider configurations rejected at plan time", len(cases))
+}
+
+// mustSpec returns the Spec of a platform name.
+func mustSpec(t *testing.T, name platform.Name) platform.Spec {
+	t.Helper()
+	spec, err := platforms.Lookup(string(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
 }

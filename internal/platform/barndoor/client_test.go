@@ -14,6 +14,7 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
 )
 
 const (
@@ -38,7 +39,7 @@ func setup(t *testing.T) (*barndoor.Client, *mockserver.Server, string) {
 func newClient(t *testing.T, endpoint, tok string) *barndoor.Client {
 	t.Helper()
 	c, err := barndoor.New(platform.HTTPConfig{
-		Platform: platform.Flashback, // New must force barndoor whatever it is given.
+		Platform: flashback.Name, // New must force barndoor whatever it is given.
 		Endpoint: endpoint, Token: tok, UserAgent: "barndoor-client-test",
 		MaxRetries: -1, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
 	})
@@ -74,7 +75,7 @@ func requireAPIError(t *testing.T, err error, kind platform.Kind, status int, co
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error %v (%T) is not an *APIError", err, err)
 	}
-	if apiErr.Kind != kind || apiErr.Status != status || apiErr.Code != code || apiErr.Platform != platform.Barndoor {
+	if apiErr.Kind != kind || apiErr.Status != status || apiErr.Code != code || apiErr.Platform != barndoor.Name {
 		t.Errorf("error = kind %v, status %d, code %q, platform %s; want %v, %d, %q, barndoor", apiErr.Kind, apiErr.Status, apiErr.Code, apiErr.Platform, kind, status, code)
 	}
 	if !strings.Contains(apiErr.Message, message) {
@@ -84,8 +85,8 @@ func requireAPIError(t *testing.T, err error, kind platform.Kind, status int, co
 
 func TestNewForcesPlatformAndChecksEndpoint(t *testing.T) {
 	c := newClient(t, "http://127.0.0.1:1/api/llm-gateway", token)
-	if c.Platform() != platform.Barndoor {
-		t.Errorf("Platform() = %s", c.Platform())
+	if c.Spec().Name != barndoor.Name {
+		t.Errorf("Platform() = %s", c.Spec().Name)
 	}
 	if _, err := barndoor.New(platform.HTTPConfig{Endpoint: "http://acme.platform.barndoor.ai/api/llm-gateway", Token: token}); err == nil {
 		t.Error("plain http to a remote host was accepted")
@@ -100,7 +101,7 @@ func TestClientLifecycle(t *testing.T) {
 		CatalogID: "3c90c3cc-0d44-4b50-8888-8dd25736052a", Settings: map[string]any{"region": "us"},
 		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)),
 	}
-	created, err := c.Create(ctx, in)
+	created, err := platform.CreateRecord(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestClientLifecycle(t *testing.T) {
 
 func TestClientCreateDisabledThenUpdates(t *testing.T) {
 	c, ms, _ := setup(t)
-	created, err := c.Create(t.Context(), platform.Record{Name: "off", ModelProvider: "anthropic", Enabled: ptr(false)})
+	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "off", ModelProvider: "anthropic", Enabled: ptr(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestClientCreateDisabledThenUpdates(t *testing.T) {
 	}
 	// Enabled true (or unset) needs no second request.
 	ms.ClearRequests()
-	if _, err := c.Create(t.Context(), platform.Record{Name: "on", ModelProvider: "openai", Enabled: ptr(true)}); err != nil {
+	if _, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "on", ModelProvider: "openai", Enabled: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	if ws := writes(ms); len(ws) != 1 {
@@ -196,7 +197,7 @@ func TestClientCreateDisabledFollowUpFails(t *testing.T) {
 	if err := ms.SetFaults([]mockserver.FaultRule{{Method: http.MethodPut, Path: providersPath + "/*", Status: 500, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	created, err := c.Create(t.Context(), platform.Record{Name: "half", ModelProvider: "openai", Enabled: ptr(false)})
+	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "half", ModelProvider: "openai", Enabled: ptr(false)})
 	if err == nil {
 		t.Fatal("no error when disabling failed")
 	}
@@ -215,7 +216,7 @@ func TestClientCreateDisabledFollowUpFails(t *testing.T) {
 func TestClientUpdateSendsExactlyThePatch(t *testing.T) {
 	c, ms, _ := setup(t)
 	ctx := t.Context()
-	prior, err := c.Create(ctx, platform.Record{
+	prior, err := platform.CreateRecord(ctx, c, platform.Record{
 		Name: "patch-me", ModelProvider: "openai", APIKey: secretKey, Settings: map[string]any{"a": "1"},
 		RequestTimeoutSecs: ptr(int64(60)), StreamIdleTimeoutSecs: ptr(int64(30)),
 	})
@@ -253,7 +254,7 @@ func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prior, err := c.Create(ctx, platform.Record{Name: "bound", ModelProvider: "openai", ConnectionID: connID})
+	prior, err := platform.CreateRecord(ctx, c, platform.Record{Name: "bound", ModelProvider: "openai", ConnectionID: connID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
 
 func TestClientUpdateRefusesWithoutRequest(t *testing.T) {
 	c, ms, _ := setup(t)
-	created, err := c.Create(t.Context(), platform.Record{Name: "fixed", ModelProvider: "openai"})
+	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "fixed", ModelProvider: "openai"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +314,7 @@ func TestClientUpdateRefusesWithoutRequest(t *testing.T) {
 
 func TestClientEmptyPatchOnlyReads(t *testing.T) {
 	c, ms, _ := setup(t)
-	created, err := c.Create(t.Context(), platform.Record{Name: "same", ModelProvider: "openai"})
+	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "same", ModelProvider: "openai"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,21 +331,21 @@ func TestClientEmptyPatchOnlyReads(t *testing.T) {
 func TestClientErrorEnvelopesDecoded(t *testing.T) {
 	c, ms, root := setup(t)
 	ctx := t.Context()
-	if _, err := c.Create(ctx, platform.Record{Name: "Taken", ModelProvider: "openai"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{Name: "Taken", ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("validation", func(t *testing.T) {
-		_, err := c.Create(ctx, platform.Record{Name: "v1", ModelProvider: "groq", BaseURL: "https://api.groq.com/openai/v1"})
+		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "v1", ModelProvider: "groq", BaseURL: "https://api.groq.com/openai/v1"})
 		requireAPIError(t, err, platform.KindValidation, 400, "invalid_request_error", "must not end in /v1")
 	})
 	t.Run("conflict on create and rename", func(t *testing.T) {
-		_, err := c.Create(ctx, platform.Record{Name: "TAKEN", ModelProvider: "openai"})
+		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "TAKEN", ModelProvider: "openai"})
 		requireAPIError(t, err, platform.KindConflict, 409, "conflict_error", "already exists")
 		if errors.Is(err, platform.ErrAmbiguous) {
 			t.Error("a 409 on create is not ambiguous")
 		}
-		other, err := c.Create(ctx, platform.Record{Name: "other", ModelProvider: "openai"})
+		other, err := platform.CreateRecord(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -386,7 +387,7 @@ func TestClientErrorEnvelopesDecoded(t *testing.T) {
 		if err := ms.SetFaults([]mockserver.FaultRule{{Method: http.MethodPost, Path: providersPath, Status: 500, Count: 1}}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := c.Create(ctx, platform.Record{Name: "maybe", ModelProvider: "openai"})
+		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "maybe", ModelProvider: "openai"})
 		if !errors.Is(err, platform.ErrAmbiguous) {
 			t.Errorf("error %v is not ambiguous", err)
 		}
@@ -408,7 +409,7 @@ func TestClientSecretNeverInErrorText(t *testing.T) {
 	t.Cleanup(echo.Close)
 	c := newClient(t, echo.URL+"/api/llm-gateway", token)
 	credential := "aws-secret-access-key-0000"
-	_, err := c.Create(t.Context(), platform.Record{Name: "leaky", ModelProvider: "bedrock", APIKey: secretKey, Credentials: map[string]string{"secret_access_key": credential}})
+	_, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "leaky", ModelProvider: "bedrock", APIKey: secretKey, Credentials: map[string]string{"secret_access_key": credential}})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -431,21 +432,21 @@ func TestClientSecretNeverInErrorText(t *testing.T) {
 func TestClientFindExistingIgnoresCase(t *testing.T) {
 	c, _, _ := setup(t)
 	ctx := t.Context()
-	created, err := c.Create(ctx, platform.Record{Name: "Anthropic Prod", ModelProvider: "anthropic"})
+	created, err := platform.CreateRecord(ctx, c, platform.Record{Name: "Anthropic Prod", ModelProvider: "anthropic"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Create(ctx, platform.Record{Name: "other", ModelProvider: "openai"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
-	got, ok, err := c.FindExisting(ctx, platform.Record{Name: "anthropic PROD", ModelProvider: "anthropic"})
+	got, ok, err := platform.FindExisting(ctx, c, platform.Record{Name: "anthropic PROD", ModelProvider: "anthropic"})
 	if err != nil || !ok || got.ID != created.ID || got.AuthType != "x_api_key" {
 		t.Errorf("FindExisting = %+v, %v, %v", got, ok, err)
 	}
-	if _, ok, err := c.FindExisting(ctx, platform.Record{Name: "nobody"}); ok || err != nil {
+	if _, ok, err := platform.FindExisting(ctx, c, platform.Record{Name: "nobody"}); ok || err != nil {
 		t.Errorf("FindExisting of an unknown name = %v, %v", ok, err)
 	}
-	if _, _, err := c.FindExisting(ctx, platform.Record{}); err == nil {
+	if _, _, err := platform.FindExisting(ctx, c, platform.Record{}); err == nil {
 		t.Error("FindExisting without a name did not fail")
 	}
 }
@@ -457,7 +458,7 @@ func TestClientConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.Create(ctx, platform.Record{Name: "uses-vault", ModelProvider: "bedrock", ConnectionID: connID})
+	p, err := platform.CreateRecord(ctx, c, platform.Record{Name: "uses-vault", ModelProvider: "bedrock", ConnectionID: connID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +491,7 @@ func TestClientListRefusesNonArray(t *testing.T) {
 	c := newClient(t, srv.URL+"/api/llm-gateway", token)
 	_, err := c.List(t.Context(), platform.ListOptions{})
 	var decodeErr *platform.DecodeError
-	if !errors.As(err, &decodeErr) || decodeErr.Platform != platform.Barndoor {
+	if !errors.As(err, &decodeErr) || decodeErr.Platform != barndoor.Name {
 		t.Errorf("List of a non-array = %v, want a barndoor *DecodeError", err)
 	}
 }
@@ -598,7 +599,7 @@ func TestUpdateBody(t *testing.T) {
 		{name: "removed credentials alone", patch: platform.Patch{Fields: fields(platform.FieldCredentials)}, wantErr: "credentials cannot be removed"},
 		{name: "model_provider", patch: platform.Patch{Fields: fields(platform.FieldModelProvider), Values: platform.Record{ModelProvider: "openai"}}, wantErr: "cannot be changed in place"},
 		{name: "catalog_id", patch: platform.Patch{Fields: fields(platform.FieldName, platform.FieldCatalogID), Values: platform.Record{Name: "n"}}, wantErr: "catalog_id cannot be changed in place"},
-		{name: "cleared name", patch: platform.Patch{Fields: fields(platform.FieldName)}, wantErr: "name cannot be cleared"},
+		{name: "cleared name", patch: platform.Patch{Fields: fields(platform.FieldName)}, wantErr: "name is required and cannot be cleared"},
 		{name: "cleared base_url", patch: platform.Patch{Fields: fields(platform.FieldBaseURL)}, wantErr: "base_url cannot be cleared"},
 		{name: "cleared auth_type", patch: platform.Patch{Fields: fields(platform.FieldAuthType)}, wantErr: "auth_type cannot be cleared"},
 		{name: "cleared enabled", patch: platform.Patch{Fields: fields(platform.FieldEnabled)}, wantErr: "enabled cannot be cleared"},

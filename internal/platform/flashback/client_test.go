@@ -16,6 +16,7 @@ import (
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 )
 
 const testToken = "client-test-token"
@@ -55,7 +56,7 @@ func sampleRecord(name, workspace string) platform.Record {
 
 func (f *fixture) mustCreate(t *testing.T, r platform.Record) platform.Record {
 	t.Helper()
-	got, err := f.client.Create(context.Background(), r)
+	got, err := platform.CreateRecord(context.Background(), f.client, r)
 	if err != nil {
 		t.Fatalf("create %q: %v", r.Name, err)
 	}
@@ -103,12 +104,12 @@ func asAPIError(t *testing.T, err error) *platform.APIError {
 }
 
 func TestNewForcesThePlatform(t *testing.T) {
-	c, err := New(platform.HTTPConfig{Platform: platform.Barndoor, Endpoint: "http://127.0.0.1:1", Token: "t"})
+	c, err := New(platform.HTTPConfig{Platform: barndoor.Name, Endpoint: "http://127.0.0.1:1", Token: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Platform() != platform.Flashback {
-		t.Fatalf("Platform() = %q", c.Platform())
+	if c.Spec().Name != Name {
+		t.Fatalf("Platform() = %q", c.Spec().Name)
 	}
 	if _, err := New(platform.HTTPConfig{Endpoint: "http://backend.flashback.tech", Token: "t"}); err == nil {
 		t.Fatal("plain http to a remote host was accepted")
@@ -151,7 +152,7 @@ func TestCreateReturnsTheIDWhenTheReadBackFails(t *testing.T) {
 	if err := f.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodGet, Path: "/ai/llm", Status: http.StatusInternalServerError, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.client.Create(context.Background(), sampleRecord("primary", "ws-a"))
+	got, err := platform.CreateRecord(context.Background(), f.client, sampleRecord("primary", "ws-a"))
 	if err == nil {
 		t.Fatal("a failed read-back was not reported")
 	}
@@ -170,7 +171,7 @@ func TestCreateReturnsTheIDWhenTheReadBackFails(t *testing.T) {
 func TestCreateNameClashIsAValidationError(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, sampleRecord("primary", "ws-a"))
-	_, err := f.client.Create(context.Background(), sampleRecord("primary", "ws-a"))
+	_, err := platform.CreateRecord(context.Background(), f.client, sampleRecord("primary", "ws-a"))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || apiErr.Status != http.StatusBadRequest || !strings.Contains(apiErr.Message, "already exists in this workspace") {
 		t.Fatalf("error = %+v", apiErr)
@@ -186,7 +187,7 @@ func TestCreateRefusesAnIncompleteRecordWithoutARequest(t *testing.T) {
 	f := newFixture(t)
 	r := sampleRecord("primary", "ws-a")
 	r.Secret = ""
-	if _, err := f.client.Create(context.Background(), r); err == nil || !strings.Contains(err.Error(), "secret is required") {
+	if _, err := platform.CreateRecord(context.Background(), f.client, r); err == nil || !strings.Contains(err.Error(), "secret is required") {
 		t.Fatalf("error = %v", err)
 	}
 	if n := len(f.srv.Requests()); n != 0 {
@@ -227,7 +228,7 @@ func TestGetMissingIsNotFound(t *testing.T) {
 	} {
 		_, err := f.client.Get(context.Background(), tc.ref)
 		apiErr := asAPIError(t, err)
-		if apiErr.Kind != platform.KindNotFound || apiErr.Status != http.StatusNotFound || apiErr.Message != tc.want || apiErr.Platform != platform.Flashback {
+		if apiErr.Kind != platform.KindNotFound || apiErr.Status != http.StatusNotFound || apiErr.Message != tc.want || apiErr.Platform != Name {
 			t.Fatalf("Get(%+v) error = %+v", tc.ref, apiErr)
 		}
 		if !platform.IsNotFound(err) {
@@ -444,23 +445,23 @@ func TestFindExisting(t *testing.T) {
 	b := f.mustCreate(t, sampleRecord("shared", "ws-b"))
 	f.srv.ClearRequests()
 
-	got, found, err := f.client.FindExisting(context.Background(), sampleRecord("shared", "ws-b"))
+	got, found, err := platform.FindExisting(context.Background(), f.client, sampleRecord("shared", "ws-b"))
 	if err != nil || !found || !reflect.DeepEqual(got, b) {
 		t.Fatalf("FindExisting(shared, ws-b) = %+v, %v, %v; want %+v", got, found, err, b)
 	}
 	if lines := requestLines(f.srv); !slices.Equal(lines, []string{"GET /ai/llm?workspaceId=ws-b"}) {
 		t.Fatalf("requests = %v", lines)
 	}
-	got, found, err = f.client.FindExisting(context.Background(), sampleRecord("shared", "ws-a"))
+	got, found, err = platform.FindExisting(context.Background(), f.client, sampleRecord("shared", "ws-a"))
 	if err != nil || !found || got.ID != a.ID {
 		t.Fatalf("FindExisting(shared, ws-a) = %+v, %v, %v", got, found, err)
 	}
 	for _, r := range []platform.Record{sampleRecord("SHARED", "ws-a"), sampleRecord("shared", "ws-c")} {
-		if got, found, err := f.client.FindExisting(context.Background(), r); err != nil || found {
+		if got, found, err := platform.FindExisting(context.Background(), f.client, r); err != nil || found {
 			t.Fatalf("FindExisting(%s, %s) = %+v, %v, %v; want not found", r.Name, r.WorkspaceID, got, found, err)
 		}
 	}
-	if _, _, err := f.client.FindExisting(context.Background(), sampleRecord("shared", "")); err == nil {
+	if _, _, err := platform.FindExisting(context.Background(), f.client, sampleRecord("shared", "")); err == nil {
 		t.Fatal("FindExisting without a workspace was accepted")
 	}
 }
@@ -481,7 +482,7 @@ func TestErrorEnvelopesAreTyped(t *testing.T) {
 		}
 		_, err := f.client.List(context.Background(), platform.ListOptions{})
 		apiErr := asAPIError(t, err)
-		if apiErr.Kind != tc.kind || apiErr.Status != tc.status || apiErr.Message != "injected fault" || apiErr.Platform != platform.Flashback || apiErr.Code != "" {
+		if apiErr.Kind != tc.kind || apiErr.Status != tc.status || apiErr.Message != "injected fault" || apiErr.Platform != Name || apiErr.Code != "" {
 			t.Fatalf("status %d: error = %+v", tc.status, apiErr)
 		}
 	}
@@ -519,7 +520,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	r.APIKey, r.Secret = "sk-echoed-api-key", "echoed-secret-value"
 	for _, status := range []int{http.StatusBadRequest, http.StatusInternalServerError} {
 		c := newClient(t, echoServer(t, status), "echoed-token")
-		_, createErr := c.Create(context.Background(), r)
+		_, createErr := platform.CreateRecord(context.Background(), c, r)
 		_, updateErr := c.Update(context.Background(), platform.Ref{ID: "id-1", WorkspaceID: "ws-a"},
 			platform.Patch{Fields: []platform.Field{platform.FieldAPIKey, platform.FieldSecret}, Values: r})
 		for _, err := range []error{createErr, updateErr} {
@@ -555,7 +556,7 @@ func TestMalformedAnswersAreDecodeErrors(t *testing.T) {
 	}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"success":true}`) }))
 	defer ts.Close()
-	_, err := newClient(t, ts.URL, testToken).Create(context.Background(), sampleRecord("primary", "ws-a"))
+	_, err := platform.CreateRecord(context.Background(), newClient(t, ts.URL, testToken), sampleRecord("primary", "ws-a"))
 	var decodeErr *platform.DecodeError
 	if !errors.As(err, &decodeErr) || !strings.Contains(err.Error(), "no aiLlmId") {
 		t.Fatalf("create without aiLlmId: %v", err)
@@ -743,18 +744,5 @@ func TestDecodeError(t *testing.T) {
 		if code != "" || message != want {
 			t.Fatalf("DecodeError(%s) = %q, %q; want %q", body, code, message, want)
 		}
-	}
-}
-
-func TestFindIn(t *testing.T) {
-	records := []platform.Record{{ID: "a", Name: "one"}, {ID: "b", Name: "two"}}
-	if got, ok := findIn(records, "b"); !ok || got.Name != "two" {
-		t.Fatalf("findIn(b) = %+v, %v", got, ok)
-	}
-	if _, ok := findIn(records, "c"); ok {
-		t.Fatal("findIn(c) found something")
-	}
-	if _, ok := findIn(nil, ""); ok {
-		t.Fatal("findIn(nil) found something")
 	}
 }

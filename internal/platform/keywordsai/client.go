@@ -5,12 +5,10 @@ package keywordsai
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,229 +16,54 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
-// collectionPath is the provider collection; every path keeps its trailing slash, which Django needs.
-const collectionPath = "/api/providers/"
+// Name is the platform's name in the provider block; every path keeps its trailing slash,
+// which Django needs, and the base URL lives inside extra_kwargs under baseURLKey.
+const (
+	Name           platform.Name = "keywordsai"
+	collectionPath               = "/api/providers/"
+	baseURLKey                   = "base_url"
+)
 
-// baseURLKey is where the base URL lives inside extra_kwargs.
-const baseURLKey = "base_url"
-
-// maxListPages bounds how many pages List follows, so a server that keeps answering a next link
-// cannot keep it busy forever.
-const maxListPages = 1000
-
-// Client talks to the keywordsai custom provider API.
-type Client struct {
-	http *platform.HTTP
+// Spec is everything that sets keywordsai apart.
+var Spec = platform.Spec{
+	Name: Name, Title: "Keywords AI (Respan)", Noun: "custom provider", IDDoc: "the `provider_id`",
+	IDExample:       "my-azure-provider",
+	DefaultEndpoint: "https://api.keywordsai.co", EndpointExample: "https://api.keywordsai.co",
+	UniqueKey: platform.FieldProviderID, UniqueKeyIsID: true,
+	Fields: map[platform.Field]platform.FieldSpec{
+		platform.FieldProviderID: {Wire: "provider_id", Required: true, Replace: true},
+		platform.FieldName:       {Wire: "provider_name", Required: true},
+		// base_url travels inside extra_kwargs, which the platform returns in some versions only.
+		platform.FieldBaseURL:     {Wire: "extra_kwargs.base_url", Within: platform.FieldExtraKwargs, NotReturned: true},
+		platform.FieldAPIKey:      {Wire: "api_key", NotReturned: true},
+		platform.FieldExtraKwargs: {Wire: "extra_kwargs", NotReturned: true},
+	},
+	Computed: map[string]string{"created_at": "created_at", "updated_at": "updated_at"},
+	// The create call is an upsert by provider_id: 201 made a record, 200 changed an existing one.
+	Create:         platform.CreateFlow{CheckExisting: true, ExpectStatus: http.StatusCreated},
+	ReportsManaged: true,
+	PermissionHint: "On keywordsai, providers the platform manages itself cannot be changed or deleted.",
 }
 
-var _ platform.Client = (*Client)(nil)
-
-// New builds a client; the platform name in cfg is forced to keywordsai.
-func New(cfg platform.HTTPConfig) (*Client, error) {
-	cfg.Platform = platform.KeywordsAI
-	h, err := platform.NewHTTP(cfg, DecodeErrorBody)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{http: h}, nil
+// wire is keywordsai's paths and mapping.
+var wire = platform.Wire{
+	CollectionPath: collectionPath, ItemPath: itemPath, UpdateMethod: http.MethodPatch, DecodeError: DecodeErrorBody,
+	CreateBody: CreateBody, UpdateBody: UpdateBody, DecodeRecord: DecodeRecord, DecodeList: decodePage,
 }
 
-// Platform names the platform.
-func (c *Client) Platform() platform.Name { return platform.KeywordsAI }
+// Client is the shared REST client with keywordsai's Spec and wire.
+type Client = platform.RESTClient
+
+// New builds a client of the keywordsai custom provider API.
+func New(cfg platform.HTTPConfig) (*Client, error) { return platform.NewRESTClient(Spec, wire, cfg) }
 
 // itemPath is the path of one provider. The id is the provider_id, which names a URL path segment,
 // so one that cannot be a segment is refused before any request.
 func itemPath(id string) (string, error) {
-	if id == "" || id == "." || id == ".." || strings.Contains(id, "/") {
+	if strings.Contains(id, "/") {
 		return "", fmt.Errorf("keywordsai: %q is not a valid provider_id: it must be a non-empty name without a slash", id)
 	}
-	return collectionPath + url.PathEscape(id) + "/", nil
-}
-
-// Create creates the provider. The platform's create is an upsert that would silently take over a
-// provider_id that already exists, so the client first looks the provider_id up and refuses to
-// create over an existing record: the user should import it instead.
-func (c *Client) Create(ctx context.Context, r platform.Record) (platform.Record, error) {
-	body, err := CreateBody(r)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	if _, found, err := c.FindExisting(ctx, r); err != nil {
-		return platform.Record{}, err
-	} else if found {
-		return platform.Record{}, &platform.APIError{
-			Platform: platform.KeywordsAI,
-			Kind:     platform.KindConflict,
-			Status:   http.StatusConflict,
-			Message:  fmt.Sprintf("provider_id %q already exists on keywordsai; import it instead of creating it", r.ProviderID),
-			Method:   http.MethodPost,
-			Path:     collectionPath,
-		}
-	}
-	req := platform.Request{
-		Method:        http.MethodPost,
-		Path:          collectionPath,
-		Body:          body,
-		Secrets:       platform.SecretsOf(r),
-		NotIdempotent: true,
-	}
-	resp, err := c.http.Do(ctx, req)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	rec, err := c.decodeRecord(req, resp)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	if resp.Status != http.StatusCreated {
-		// A 200 means the upsert updated a provider that someone created between the lookup and
-		// the create: it now holds this configuration, but it was not ours to take over.
-		return rec, &platform.APIError{
-			Platform: platform.KeywordsAI,
-			Kind:     platform.KindConflict,
-			Status:   resp.Status,
-			Message: fmt.Sprintf("provider_id %q was created by someone else while this create was in flight, and keywordsai's create overwrote it (HTTP %d instead of 201); check that record and import it",
-				r.ProviderID, resp.Status),
-			Method: req.Method,
-			Path:   req.Path,
-		}
-	}
-	return rec, nil
-}
-
-// Get reads one provider by its id (the provider_id).
-func (c *Client) Get(ctx context.Context, ref platform.Ref) (platform.Record, error) {
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	req := platform.Request{Method: http.MethodGet, Path: path}
-	resp, err := c.http.Do(ctx, req)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	return c.decodeRecord(req, resp)
-}
-
-// List returns every provider the token can see. The documented answer is a bare array; a DRF page
-// wrapper is followed through its next links in case the platform starts paginating.
-func (c *Client) List(ctx context.Context, _ platform.ListOptions) ([]platform.Record, error) {
-	var all []platform.Record
-	seen := map[string]bool{}
-	query := url.Values(nil)
-	for range maxListPages {
-		req := platform.Request{Method: http.MethodGet, Path: collectionPath, Query: query}
-		resp, err := c.http.Do(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		records, next, err := decodePage(resp.Body)
-		if err != nil {
-			return nil, &platform.DecodeError{Platform: platform.KeywordsAI, Method: req.Method, Path: req.Path, Err: err}
-		}
-		all = append(all, records...)
-		if next == "" {
-			return all, nil
-		}
-		nextURL, err := url.Parse(next)
-		if err != nil || seen[nextURL.RawQuery] || nextURL.RawQuery == "" {
-			return nil, &platform.DecodeError{Platform: platform.KeywordsAI, Method: req.Method, Path: req.Path,
-				Err: fmt.Errorf("the page's next link %q cannot be followed", next)}
-		}
-		seen[nextURL.RawQuery] = true
-		query = nextURL.Query()
-	}
-	return nil, fmt.Errorf("keywordsai: the provider list has more than %d pages", maxListPages)
-}
-
-// Update sends one PATCH holding exactly UpdateBody(p); an empty patch reads the record instead.
-func (c *Client) Update(ctx context.Context, ref platform.Ref, p platform.Patch) (platform.Record, error) {
-	body, err := UpdateBody(p)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	if len(body) == 0 {
-		return c.Get(ctx, ref)
-	}
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	req := platform.Request{Method: http.MethodPatch, Path: path, Body: body, Secrets: platform.SecretsOf(p.Values)}
-	resp, err := c.http.Do(ctx, req)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	return c.decodeRecord(req, resp)
-}
-
-// Delete removes the provider; one already gone is not an error. A managed provider answers 403,
-// returned as a permission error carrying the platform's message.
-func (c *Client) Delete(ctx context.Context, ref platform.Ref) error {
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return err
-	}
-	_, err = c.http.Do(ctx, platform.Request{Method: http.MethodDelete, Path: path})
-	if platform.IsNotFound(err) {
-		return nil
-	}
-	return err
-}
-
-// FindExisting looks the provider up by provider_id, the platform's unique key.
-func (c *Client) FindExisting(ctx context.Context, r platform.Record) (platform.Record, bool, error) {
-	if r.ProviderID == "" {
-		return platform.Record{}, false, errors.New("keywordsai: provider_id is required to look a provider up")
-	}
-	rec, err := c.Get(ctx, platform.Ref{ID: r.ProviderID})
-	if platform.IsNotFound(err) {
-		return platform.Record{}, false, nil
-	}
-	if err != nil {
-		return platform.Record{}, false, err
-	}
-	return rec, true, nil
-}
-
-func (c *Client) decodeRecord(req platform.Request, resp platform.Response) (platform.Record, error) {
-	rec, err := DecodeRecord(resp.Body)
-	if err != nil {
-		return platform.Record{}, &platform.DecodeError{Platform: platform.KeywordsAI, Method: req.Method, Path: req.Path, Err: err}
-	}
-	return rec, nil
-}
-
-// unsupportedFields lists the attributes keywordsai has no field for, in documentation order.
-func unsupportedFields(r platform.Record) []platform.Field {
-	set := map[platform.Field]bool{
-		platform.FieldModelProvider:         r.ModelProvider != "",
-		platform.FieldEnabled:               r.Enabled != nil,
-		platform.FieldSecret:                r.Secret != "",
-		platform.FieldCredentials:           len(r.Credentials) > 0,
-		platform.FieldWorkspaceID:           r.WorkspaceID != "",
-		platform.FieldAuthType:              r.AuthType != "",
-		platform.FieldConnectionID:          r.ConnectionID != "",
-		platform.FieldCatalogID:             r.CatalogID != "",
-		platform.FieldSettings:              len(r.Settings) > 0,
-		platform.FieldRequestTimeoutSecs:    r.RequestTimeoutSecs != nil,
-		platform.FieldStreamIdleTimeoutSecs: r.StreamIdleTimeoutSecs != nil,
-	}
-	var out []platform.Field
-	for _, f := range platform.AllFields {
-		if set[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func unsupportedError(fs []platform.Field) error {
-	names := make([]string, len(fs))
-	for i, f := range fs {
-		names[i] = string(f)
-	}
-	return fmt.Errorf("keywordsai has no %s: it supports only %s", strings.Join(names, ", "), platform.Specs[platform.KeywordsAI].SupportedList())
+	return platform.ItemPath(Name, strings.TrimSuffix(collectionPath, "/"), id, "/")
 }
 
 // extraKwargs is the wire extra_kwargs: the configured object with base_url set on top. Setting
@@ -258,64 +81,30 @@ func extraKwargs(r platform.Record) (map[string]any, error) {
 
 // CreateBody maps a record to the wire body of POST /api/providers/.
 func CreateBody(r platform.Record) (map[string]any, error) {
-	if fs := unsupportedFields(r); len(fs) > 0 {
-		return nil, unsupportedError(fs)
-	}
-	if r.ProviderID == "" {
-		return nil, errors.New("keywordsai: provider_id is required to create a provider")
-	}
-	if r.Name == "" {
-		return nil, errors.New("keywordsai: name (provider_name) is required to create a provider")
-	}
-	body := map[string]any{"provider_id": r.ProviderID, "provider_name": r.Name}
-	if r.APIKey != "" {
-		body["api_key"] = r.APIKey
-	}
-	if r.BaseURL != "" || len(r.ExtraKwargs) > 0 {
-		extra, err := extraKwargs(r)
-		if err != nil {
-			return nil, err
-		}
-		body["extra_kwargs"] = extra
-	}
-	return body, nil
+	return Spec.CreateBody(r, mapExtraKwargs)
 }
 
 // UpdateBody maps a patch to the wire body of PATCH /api/providers/{id}/: exactly the fields it
 // touches. extra_kwargs is replaced whole by the platform, so a change of base_url or extra_kwargs
 // sends the full merged object ({} when both were cleared). A cleared api_key is sent as "".
 func UpdateBody(p platform.Patch) (map[string]any, error) {
-	spec := platform.Specs[platform.KeywordsAI]
-	var unsupported []platform.Field
-	for _, f := range p.Fields {
-		if !spec.Supports(f) {
-			unsupported = append(unsupported, f)
+	return Spec.UpdateBody(p, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
+		if f == platform.FieldAPIKey {
+			body["api_key"] = v.APIKey
+			return true, nil
 		}
+		return mapExtraKwargs(f, v, body)
+	})
+}
+
+// mapExtraKwargs sends base_url and extra_kwargs as one merged extra_kwargs object.
+func mapExtraKwargs(f platform.Field, r platform.Record, body map[string]any) (bool, error) {
+	if f != platform.FieldBaseURL && f != platform.FieldExtraKwargs {
+		return false, nil
 	}
-	if len(unsupported) > 0 {
-		return nil, unsupportedError(unsupported)
-	}
-	if p.Has(platform.FieldProviderID) {
-		return nil, errors.New("keywordsai: provider_id is read-only after create: changing it needs a new provider (replace)")
-	}
-	body := map[string]any{}
-	if p.Has(platform.FieldName) {
-		if p.Values.Name == "" {
-			return nil, errors.New("keywordsai: name (provider_name) cannot be cleared")
-		}
-		body["provider_name"] = p.Values.Name
-	}
-	if p.Has(platform.FieldAPIKey) {
-		body["api_key"] = p.Values.APIKey
-	}
-	if p.HasAny(platform.FieldExtraKwargs, platform.FieldBaseURL) {
-		extra, err := extraKwargs(p.Values)
-		if err != nil {
-			return nil, err
-		}
-		body["extra_kwargs"] = extra
-	}
-	return body, nil
+	extra, err := extraKwargs(r)
+	body["extra_kwargs"] = extra
+	return true, err
 }
 
 // wireProvider is a provider object as the platform answers it. api_key is never read back.
@@ -340,10 +129,10 @@ func DecodeRecord(body []byte) (platform.Record, error) {
 	if err := json.Unmarshal(trimmed, &w); err != nil {
 		return platform.Record{}, err
 	}
-	return w.record()
+	return w.Record()
 }
 
-func (w wireProvider) record() (platform.Record, error) {
+func (w wireProvider) Record() (platform.Record, error) {
 	id, err := decodeID(w.ID)
 	if err != nil {
 		return platform.Record{}, err
@@ -415,7 +204,7 @@ func truncate(s string, n int) string {
 }
 
 // DecodeList reads the provider list: the documented bare array, or one DRF page
-// {count, next, previous, results}.
+// {count, next, previous, results}; the client follows a page's next link.
 func DecodeList(body []byte) ([]platform.Record, error) {
 	records, _, err := decodePage(body)
 	return records, err
@@ -449,15 +238,8 @@ func decodePage(body []byte) ([]platform.Record, string, error) {
 	default:
 		return nil, "", errors.New("expected an array of providers")
 	}
-	out := make([]platform.Record, 0, len(items))
-	for i, w := range items {
-		r, err := w.record()
-		if err != nil {
-			return nil, "", fmt.Errorf("provider %d: %w", i, err)
-		}
-		out = append(out, r)
-	}
-	return out, next, nil
+	out, err := platform.RecordsOf("providers", items)
+	return out, next, err
 }
 
 // DecodeErrorBody reads DRF's error envelopes: {"detail": "..."}, {"error": "..."} or

@@ -15,6 +15,7 @@ import (
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
 )
 
@@ -40,7 +41,7 @@ func newFixture(t *testing.T) fixture {
 func newClient(t *testing.T, endpoint, tok string) *keywordsai.Client {
 	t.Helper()
 	c, err := keywordsai.New(platform.HTTPConfig{
-		Platform: platform.Barndoor, // Forced to keywordsai by New.
+		Platform: barndoor.Name, // Forced to keywordsai by New.
 		Endpoint: endpoint, Token: tok, UserAgent: "client-test",
 		MaxRetries: -1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
 	})
@@ -76,7 +77,7 @@ func asAPIError(t *testing.T, err error) *platform.APIError {
 func expectAPIError(t *testing.T, err error, kind platform.Kind, status int, message string) *platform.APIError {
 	t.Helper()
 	apiErr := asAPIError(t, err)
-	if apiErr.Kind != kind || apiErr.Status != status || apiErr.Message != message || apiErr.Platform != platform.KeywordsAI {
+	if apiErr.Kind != kind || apiErr.Status != status || apiErr.Message != message || apiErr.Platform != keywordsai.Name {
 		t.Fatalf("error = %+v, want kind %v, status %d, message %q", apiErr, kind, status, message)
 	}
 	return apiErr
@@ -97,8 +98,8 @@ func jsonEqual(t *testing.T, got json.RawMessage, want any) {
 
 func TestNewForcesPlatformAndRefusesRemotePlainHTTP(t *testing.T) {
 	c := newClient(t, "http://127.0.0.1:1", token)
-	if c.Platform() != platform.KeywordsAI {
-		t.Fatalf("Platform() = %s", c.Platform())
+	if c.Spec().Name != keywordsai.Name {
+		t.Fatalf("Platform() = %s", c.Spec().Name)
 	}
 	if _, err := keywordsai.New(platform.HTTPConfig{Endpoint: "http://api.keywordsai.co", Token: token}); err == nil {
 		t.Fatal("plain http to a remote host was accepted")
@@ -109,7 +110,7 @@ func TestClientLifecycle(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 
-	created, err := f.client.Create(ctx, platform.Record{
+	created, err := platform.CreateRecord(ctx, f.client, platform.Record{
 		ProviderID: "my-azure-provider", Name: "Azure Provider", APIKey: "sk-azure-secret",
 		BaseURL: "https://x.openai.azure.com", ExtraKwargs: map[string]any{"timeout": 90.0},
 	})
@@ -163,7 +164,7 @@ func TestClientLifecycle(t *testing.T) {
 	}
 	jsonEqual(t, bodies[0], map[string]any{"provider_name": "Updated Azure Provider"})
 
-	found, ok, err := f.client.FindExisting(ctx, platform.Record{ProviderID: "my-azure-provider"})
+	found, ok, err := platform.FindExisting(ctx, f.client, platform.Record{ProviderID: "my-azure-provider"})
 	if err != nil || !ok || found.Name != "Updated Azure Provider" {
 		t.Fatalf("FindExisting = %+v, %v, %v", found, ok, err)
 	}
@@ -176,7 +177,7 @@ func TestClientLifecycle(t *testing.T) {
 	if err := f.client.Delete(ctx, platform.Ref{ID: created.ID}); err != nil {
 		t.Fatalf("Delete of a missing provider = %v, want nil", err)
 	}
-	if _, ok, err := f.client.FindExisting(ctx, platform.Record{ProviderID: created.ID}); ok || err != nil {
+	if _, ok, err := platform.FindExisting(ctx, f.client, platform.Record{ProviderID: created.ID}); ok || err != nil {
 		t.Fatalf("FindExisting after delete = %v, %v", ok, err)
 	}
 }
@@ -200,7 +201,7 @@ func TestUpdateSendsExactlyThePatchedWireFields(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
-			if _, err := f.client.Create(ctx, platform.Record{ProviderID: "p", Name: "Kept name"}); err != nil {
+			if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "p", Name: "Kept name"}); err != nil {
 				t.Fatal(err)
 			}
 			f.mock.ClearRequests()
@@ -250,11 +251,11 @@ func TestUpdateOfProviderIDIsRefusedWithoutRequest(t *testing.T) {
 func TestCreateRefusesToTakeOverAnExistingProviderID(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.client.Create(ctx, platform.Record{ProviderID: "taken", Name: "Original"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Original"}); err != nil {
 		t.Fatal(err)
 	}
 	f.mock.ClearRequests()
-	_, err := f.client.Create(ctx, platform.Record{ProviderID: "taken", Name: "Usurper", APIKey: "sk-usurper"})
+	_, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Usurper", APIKey: "sk-usurper"})
 	apiErr := expectAPIError(t, err, platform.KindConflict, http.StatusConflict,
 		`provider_id "taken" already exists on keywordsai; import it instead of creating it`)
 	if !platform.IsConflict(err) || strings.Contains(apiErr.Error(), "sk-usurper") {
@@ -269,7 +270,7 @@ func TestCreateRefusesToTakeOverAnExistingProviderID(t *testing.T) {
 	}
 
 	// The managed provider is refused the same way, before the platform's 403.
-	_, err = f.client.Create(ctx, platform.Record{ProviderID: managedID, Name: "Mine"})
+	_, err = platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: managedID, Name: "Mine"})
 	expectAPIError(t, err, platform.KindConflict, http.StatusConflict,
 		`provider_id "respan-managed-openai" already exists on keywordsai; import it instead of creating it`)
 }
@@ -277,14 +278,14 @@ func TestCreateRefusesToTakeOverAnExistingProviderID(t *testing.T) {
 func TestCreateReportsAnUpsertThatRacedTheLookup(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.client.Create(ctx, platform.Record{ProviderID: "race", Name: "Theirs"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "race", Name: "Theirs"}); err != nil {
 		t.Fatal(err)
 	}
 	// The lookup misses (as if the other create landed just after it), so the POST upserts: HTTP 200.
 	if err := f.mock.SetFaults([]mockserver.FaultRule{{Method: http.MethodGet, Path: "/api/providers/race/", Status: http.StatusNotFound, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := f.client.Create(ctx, platform.Record{ProviderID: "race", Name: "Ours"})
+	rec, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "race", Name: "Ours"})
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindConflict || apiErr.Status != http.StatusOK || !strings.Contains(apiErr.Message, "overwrote") {
 		t.Fatalf("error = %+v, want a conflict that says the upsert overwrote the record", apiErr)
@@ -315,14 +316,14 @@ func TestManagedProviderErrorsAreDecoded(t *testing.T) {
 func TestFieldErrorsAreDecoded(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, err := f.client.Create(ctx, platform.Record{ProviderID: "bad id!", Name: "Bad"})
+	_, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "bad id!", Name: "Bad"})
 	expectAPIError(t, err, platform.KindValidation, http.StatusBadRequest, "provider_id: This value does not match the required pattern.")
 	calls, _ := f.journal()
 	if !reflect.DeepEqual(calls, []string{"GET /api/providers/bad id!/", "POST /api/providers/"}) {
 		t.Fatalf("calls = %v", calls)
 	}
 
-	if _, err := f.client.Create(ctx, platform.Record{ProviderID: "ok", Name: "Ok"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "ok", Name: "Ok"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.client.Update(ctx, platform.Ref{ID: "ok"}, platform.Patch{
@@ -357,7 +358,7 @@ func TestIDThatCannotBeAPathSegmentIsRefusedWithoutRequest(t *testing.T) {
 			t.Errorf("Delete(%q) = nil, want a client-side error", id)
 		}
 	}
-	if _, _, err := f.client.FindExisting(ctx, platform.Record{}); err == nil {
+	if _, _, err := platform.FindExisting(ctx, f.client, platform.Record{}); err == nil {
 		t.Error("FindExisting without provider_id = nil error")
 	}
 	if calls, _ := f.journal(); len(calls) != 0 {
@@ -400,7 +401,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	ctx := context.Background()
 	secrets := []string{"sk-live-SECRET-123", "kwarg-secret-456", token}
 
-	_, err := c.Create(ctx, platform.Record{ProviderID: "p", Name: "P", APIKey: "sk-live-SECRET-123",
+	_, err := platform.CreateRecord(ctx, c, platform.Record{ProviderID: "p", Name: "P", APIKey: "sk-live-SECRET-123",
 		ExtraKwargs: map[string]any{"organization_token": "kwarg-secret-456"}, BaseURL: "https://public.example.com"})
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || !strings.Contains(apiErr.Message, platform.RedactedMarker) ||
@@ -498,7 +499,7 @@ func TestCreateBody(t *testing.T) {
 		{"base_url twice", platform.Record{ProviderID: "p", Name: "P", BaseURL: "https://a", ExtraKwargs: map[string]any{"base_url": "https://b"}}, nil, "base_url is set both"},
 		{"no provider_id", platform.Record{Name: "P"}, nil, "provider_id is required"},
 		{"no name", platform.Record{ProviderID: "p"}, nil, "provider_name"},
-		{"n/a fields", platform.Record{ProviderID: "p", Name: "P", ModelProvider: "openai", Secret: "s"}, nil, "keywordsai has no model_provider, secret"},
+		{"n/a fields", platform.Record{ProviderID: "p", Name: "P", ModelProvider: "openai", Secret: "s"}, nil, "model_provider, secret is not supported by keywordsai"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := keywordsai.CreateBody(tc.in)
@@ -550,9 +551,9 @@ func TestUpdateBody(t *testing.T) {
 			map[string]any{"extra_kwargs": map[string]any{"t": 1}}, ""},
 		{"all", platform.Patch{Fields: []platform.Field{platform.FieldName, platform.FieldAPIKey, platform.FieldExtraKwargs}, Values: values},
 			map[string]any{"provider_name": "N", "api_key": "k", "extra_kwargs": map[string]any{"base_url": "https://b", "t": 1}}, ""},
-		{"provider id", platform.Patch{Fields: []platform.Field{platform.FieldProviderID}, Values: values}, nil, "read-only"},
+		{"provider id", platform.Patch{Fields: []platform.Field{platform.FieldProviderID}, Values: values}, nil, "cannot be changed in place"},
 		{"name cleared", platform.Patch{Fields: []platform.Field{platform.FieldName}}, nil, "cannot be cleared"},
-		{"n/a field", platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: values}, nil, "keywordsai has no enabled"},
+		{"n/a field", platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: values}, nil, "enabled is not supported by keywordsai"},
 		{"base_url twice", platform.Patch{Fields: []platform.Field{platform.FieldBaseURL},
 			Values: platform.Record{BaseURL: "https://a", ExtraKwargs: map[string]any{"base_url": "https://b"}}}, nil, "base_url is set both"},
 	} {

@@ -63,8 +63,8 @@ func asAPIError(t *testing.T, err error) *platform.APIError {
 
 func TestClientPlatformAndNew(t *testing.T) {
 	c, _ := newClient(t)
-	if c.Platform() != platform.Refactor {
-		t.Errorf("Platform() = %q", c.Platform())
+	if c.Spec().Name != refactor.Name {
+		t.Errorf("Platform() = %q", c.Spec().Name)
 	}
 	if _, err := refactor.New(platform.HTTPConfig{Endpoint: "http://example.com/api", Token: "x"}); err == nil {
 		t.Error("New accepted plain http to a remote host")
@@ -75,7 +75,7 @@ func TestClientLifecycle(t *testing.T) {
 	ctx := t.Context()
 	c, srv := newClient(t)
 
-	created, err := c.Create(ctx, platform.Record{
+	created, err := platform.CreateRecord(ctx, c, platform.Record{
 		ModelProvider: "bedrock",
 		Enabled:       boolPtr(false),
 		Credentials:   map[string]string{"aws_access_key_id": "AKIAEXAMPLE", "aws_secret_access_key": "wJalr-secret", "region": "us-east-1"},
@@ -112,7 +112,7 @@ func TestClientLifecycle(t *testing.T) {
 		}
 	}
 
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "openai", APIKey: "sk-openai-key"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-openai-key"}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := c.List(ctx, platform.ListOptions{})
@@ -151,7 +151,7 @@ func TestClientLifecycle(t *testing.T) {
 func TestClientReadNeverFillsSecrets(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	created, err := c.Create(ctx, platform.Record{ModelProvider: "openai", APIKey: "sk-new-api-key", Credentials: map[string]string{"organization": "org-new-org-id"}})
+	created, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-new-api-key", Credentials: map[string]string{"organization": "org-new-org-id"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestClientPartialUpdateSendsOnlyPatchedFields(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, srv := newClient(t)
-			if _, err := c.Create(ctx, platform.Record{ModelProvider: "openai", APIKey: "sk-first-key"}); err != nil {
+			if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-first-key"}); err != nil {
 				t.Fatal(err)
 			}
 			srv.ClearRequests()
@@ -214,7 +214,7 @@ func TestClientPartialUpdateSendsOnlyPatchedFields(t *testing.T) {
 func TestClientEmptyPatchSendsNoUpdate(t *testing.T) {
 	ctx := t.Context()
 	c, srv := newClient(t)
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "anthropic", Enabled: boolPtr(false)}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "anthropic", Enabled: boolPtr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	srv.ClearRequests()
@@ -244,10 +244,10 @@ func TestClientRefusesBeforeAnyRequest(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "base_url is not supported by refactor") {
 		t.Errorf("Update(base_url) error = %v", err)
 	}
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not supported by refactor`) {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not supported by refactor`) {
 		t.Errorf("Create(mistral) error = %v", err)
 	}
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "openai", Name: "x"}); err == nil || !strings.Contains(err.Error(), "name is not supported") {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", Name: "x"}); err == nil || !strings.Contains(err.Error(), "name is not supported") {
 		t.Errorf("Create(name) error = %v", err)
 	}
 	if _, err := c.Get(ctx, platform.Ref{ID: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not a provider`) {
@@ -256,7 +256,7 @@ func TestClientRefusesBeforeAnyRequest(t *testing.T) {
 	if err := c.Delete(ctx, platform.Ref{ID: "../x"}); err == nil {
 		t.Error("Delete(../x) sent a request")
 	}
-	if _, _, err := c.FindExisting(ctx, platform.Record{}); err == nil {
+	if _, _, err := platform.FindExisting(ctx, c, platform.Record{}); err == nil {
 		t.Error("FindExisting without model_provider succeeded")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -267,13 +267,13 @@ func TestClientRefusesBeforeAnyRequest(t *testing.T) {
 func TestClientDuplicateCreateIsConflict(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "xai"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "xai"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Create(ctx, platform.Record{ModelProvider: "xai"})
+	_, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "xai"})
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindConflict || apiErr.Status != 409 || apiErr.Code != "CONFLICT" ||
-		apiErr.Message != "Configuration already exists for provider: xai" || apiErr.Platform != platform.Refactor {
+		apiErr.Message != "Configuration already exists for provider: xai" || apiErr.Platform != refactor.Name {
 		t.Errorf("conflict error = %+v", apiErr)
 	}
 	if !platform.IsConflict(err) {
@@ -318,7 +318,7 @@ func TestClientErrorEnvelopesDecodeIntoTypedErrors(t *testing.T) {
 func TestClientValidationErrorFromPlatform(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "openai"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
 	// An empty credential key passes the client and is refused by the platform in its envelope.
@@ -381,13 +381,13 @@ func TestClientWrongTokenIsAuth(t *testing.T) {
 func TestClientFindExisting(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	if _, found, err := c.FindExisting(ctx, platform.Record{ModelProvider: "azure_openai"}); err != nil || found {
+	if _, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "azure_openai"}); err != nil || found {
 		t.Fatalf("FindExisting before create = %v, %v; want false, nil", found, err)
 	}
-	if _, err := c.Create(ctx, platform.Record{ModelProvider: "azure_openai", APIKey: "az-key-1234"}); err != nil {
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "azure_openai", APIKey: "az-key-1234"}); err != nil {
 		t.Fatal(err)
 	}
-	rec, found, err := c.FindExisting(ctx, platform.Record{ModelProvider: "azure_openai", APIKey: "ignored"})
+	rec, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "azure_openai", APIKey: "ignored"})
 	if err != nil || !found || rec.ID != "azure" || rec.ModelProvider != "azure_openai" || rec.APIKey != "" {
 		t.Errorf("FindExisting = %+v, %v, %v", rec, found, err)
 	}
@@ -407,7 +407,7 @@ func TestClientCreateIsNotIdempotent(t *testing.T) {
 	if err := srv.SetFaults([]mockserver.FaultRule{{Method: "POST", Path: "/api/v1/llm-providers", Drop: true, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Create(ctx, platform.Record{ModelProvider: "openai", APIKey: "sk-dropped-key"})
+	_, err = platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-dropped-key"})
 	if !errors.Is(err, platform.ErrAmbiguous) {
 		t.Fatalf("Create with a dropped answer = %v, want ambiguous", err)
 	}
@@ -424,7 +424,7 @@ func TestClientCreateIsNotIdempotent(t *testing.T) {
 		t.Errorf("the create was sent %d times, want once", posts)
 	}
 	// The platform did process it: FindExisting adopts it.
-	rec, found, err := c.FindExisting(ctx, platform.Record{ModelProvider: "openai"})
+	rec, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "openai"})
 	if err != nil || !found || rec.MaskedCredentials["api_key"] != "sk-***" {
 		t.Errorf("FindExisting after the ambiguous create = %+v, %v, %v", rec, found, err)
 	}
@@ -455,7 +455,7 @@ func TestClientErrorTextNeverHoldsSecrets(t *testing.T) {
 	secrets := []string{"sk-echoed-secret-123", "wJalr-echoed-secret", testToken}
 	rec := platform.Record{ModelProvider: "openai", APIKey: secrets[0], Credentials: map[string]string{"organization": secrets[1]}}
 
-	_, createErr := c.Create(ctx, rec)
+	_, createErr := platform.CreateRecord(ctx, c, rec)
 	_, updateErr := c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{Fields: []platform.Field{platform.FieldAPIKey}, Values: rec})
 	for _, err := range []error{createErr, updateErr} {
 		apiErr := asAPIError(t, err)
@@ -471,9 +471,9 @@ func TestClientErrorTextNeverHoldsSecrets(t *testing.T) {
 
 	// A 2xx answer the client cannot decode is a DecodeError, also without secrets.
 	c = clientFor(t, echoServer(t, http.StatusOK), testToken)
-	_, err := c.Create(ctx, rec)
+	_, err := platform.CreateRecord(ctx, c, rec)
 	var decodeErr *platform.DecodeError
-	if !errors.As(err, &decodeErr) || decodeErr.Platform != platform.Refactor || decodeErr.Path != "/v1/llm-providers" {
+	if !errors.As(err, &decodeErr) || decodeErr.Platform != refactor.Name || decodeErr.Path != "/v1/llm-providers" {
 		t.Fatalf("Create with an undecodable answer = %v (%T), want a DecodeError", err, err)
 	}
 	for _, s := range secrets {

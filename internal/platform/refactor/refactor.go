@@ -8,41 +8,53 @@
 package refactor
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"net/http"
-	"net/url"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
-// The paths under the endpoint (https://api.psci.ai/api by default).
+// Name is the platform's name in the provider block. Create and list use the plural path, the
+// other calls the singular one named by the provider slug.
 const (
-	collectionPath = "/v1/llm-providers"
-	itemPrefix     = "/v1/llm-provider/"
+	Name           platform.Name = "refactor"
+	collectionPath               = "/v1/llm-providers"
+	itemPrefix                   = "/v1/llm-provider"
 )
 
-// Client talks to one refactor endpoint.
-type Client struct {
-	http  *platform.HTTP
-	token string
+// Spec is everything that sets refactor apart.
+var Spec = platform.Spec{
+	Name: Name, Title: "re-factor.ai / psci.ai", Noun: "LLM provider configuration",
+	IDDoc: "the provider slug (e.g. `amazon-bedrock`)", IDExample: "openai",
+	DefaultEndpoint: "https://api.psci.ai/api", EndpointExample: "https://api.psci.ai/api",
+	// One configuration per provider slug: the model provider is the id.
+	UniqueKey: platform.FieldModelProvider, UniqueKeyIsID: true,
+	ModelProviders: []string{"openai", "anthropic", "google_ai", "vertex", "azure_openai", "bedrock", "xai"},
+	ModelProviderWire: map[string]string{
+		"openai": "openai", "anthropic": "anthropic", "google_ai": "google", "vertex": "google-vertex",
+		"azure_openai": "azure", "bedrock": "amazon-bedrock", "xai": "xai",
+	},
+	ModelProviderDoc: "refactor accepts only openai, anthropic, google_ai, vertex, azure_openai, bedrock and xai, mapped to its own slugs",
+	Fields: map[platform.Field]platform.FieldSpec{
+		platform.FieldModelProvider: {Wire: "path {provider}", Required: true, Replace: true},
+		platform.FieldEnabled:       {Wire: "enabled"},
+		// Both travel in one credentials object, sent whole: an emptied one clears them.
+		platform.FieldAPIKey: {Wire: "credentials.api_key", Clearable: true, NotReturned: true},
+		platform.FieldCredentials: {Wire: "credentials (other keys)", Clearable: true, NotReturned: true,
+			Doc: "every credential except `api_key`, which has its own attribute"},
+	},
 }
 
-var _ platform.Client = (*Client)(nil)
-
-// New builds a client; cfg.Platform is forced to refactor.
-func New(cfg platform.HTTPConfig) (*Client, error) {
-	cfg.Platform = platform.Refactor
-	h, err := platform.NewHTTP(cfg, DecodeError)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{http: h, token: cfg.Token}, nil
+// wire is refactor's paths and mapping.
+var wire = platform.Wire{
+	CollectionPath: collectionPath, ItemPath: itemPath, DecodeError: DecodeError, CreateBody: CreateBody,
+	UpdateBody: UpdateBody, DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList),
 }
 
-// Platform names the platform.
-func (c *Client) Platform() platform.Name { return platform.Refactor }
+// Client is the shared REST client with refactor's Spec and wire.
+type Client = platform.RESTClient
+
+// New builds a client of one refactor endpoint.
+func New(cfg platform.HTTPConfig) (*Client, error) { return platform.NewRESTClient(Spec, wire, cfg) }
 
 // DecodeError reads refactor's error envelope {"error":{"code":"UPPER_SNAKE","message":"..."}}.
 // It also takes {"error":"..."} and a top-level {"code","message"}, which proxies in front of the
@@ -83,107 +95,5 @@ func itemPath(id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return itemPrefix + url.PathEscape(slug), nil
-}
-
-// Create posts the configuration and returns it as stored (credentials masked).
-func (c *Client) Create(ctx context.Context, r platform.Record) (platform.Record, error) {
-	body, err := CreateBody(r)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	req := platform.Request{
-		Method: http.MethodPost, Path: collectionPath, Body: body,
-		Secrets: platform.SecretsOf(r), NotIdempotent: true,
-	}
-	return c.doRecord(ctx, req)
-}
-
-// Get reads one configuration; ref.ID is the provider slug or a canonical model provider.
-func (c *Client) Get(ctx context.Context, ref platform.Ref) (platform.Record, error) {
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	return c.doRecord(ctx, platform.Request{Method: http.MethodGet, Path: path})
-}
-
-// List returns every configuration; refactor has no workspaces, so opts has nothing to filter.
-func (c *Client) List(ctx context.Context, _ platform.ListOptions) ([]platform.Record, error) {
-	req := platform.Request{Method: http.MethodGet, Path: collectionPath}
-	resp, err := c.http.Do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	records, err := DecodeList(resp.Body)
-	if err != nil {
-		return nil, c.decodeError(req, err)
-	}
-	return records, nil
-}
-
-// Update sends one PUT holding exactly UpdateBody(p) and returns the answer. An empty patch
-// sends nothing and reads the record instead.
-func (c *Client) Update(ctx context.Context, ref platform.Ref, p platform.Patch) (platform.Record, error) {
-	body, err := UpdateBody(p)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	if len(body) == 0 {
-		return c.Get(ctx, ref)
-	}
-	req := platform.Request{Method: http.MethodPut, Path: path, Body: body, Secrets: platform.SecretsOf(p.Values)}
-	return c.doRecord(ctx, req)
-}
-
-// Delete removes the configuration; one that is already gone is not an error.
-func (c *Client) Delete(ctx context.Context, ref platform.Ref) error {
-	path, err := itemPath(ref.ID)
-	if err != nil {
-		return err
-	}
-	_, err = c.http.Do(ctx, platform.Request{Method: http.MethodDelete, Path: path})
-	if platform.IsNotFound(err) {
-		return nil
-	}
-	return err
-}
-
-// FindExisting looks the configuration up by its model provider, which is unique per account.
-func (c *Client) FindExisting(ctx context.Context, r platform.Record) (platform.Record, bool, error) {
-	if r.ModelProvider == "" {
-		return platform.Record{}, false, errors.New("refactor: looking up an existing LLM provider configuration needs its model_provider")
-	}
-	rec, err := c.Get(ctx, platform.Ref{ID: r.ModelProvider})
-	if platform.IsNotFound(err) {
-		return platform.Record{}, false, nil
-	}
-	if err != nil {
-		return platform.Record{}, false, err
-	}
-	return rec, true, nil
-}
-
-// doRecord sends a request whose answer is one configuration.
-func (c *Client) doRecord(ctx context.Context, req platform.Request) (platform.Record, error) {
-	resp, err := c.http.Do(ctx, req)
-	if err != nil {
-		return platform.Record{}, err
-	}
-	rec, err := DecodeRecord(resp.Body)
-	if err != nil {
-		return platform.Record{}, c.decodeError(req, err)
-	}
-	return rec, nil
-}
-
-func (c *Client) decodeError(req platform.Request, err error) error {
-	return &platform.DecodeError{
-		Platform: platform.Refactor, Method: req.Method, Path: req.Path,
-		Err: errors.New(platform.Redact(err.Error(), append([]string{c.token}, req.Secrets...)...)),
-	}
+	return platform.ItemPath(Name, itemPrefix, slug, "")
 }

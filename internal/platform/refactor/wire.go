@@ -18,49 +18,16 @@ const apiKeyCredential = "api_key"
 // WireProviders is the closed provider enum of the API, in documentation order.
 var WireProviders = []string{"openai", "anthropic", "google", "google-vertex", "azure", "amazon-bedrock", "xai"}
 
-// unsupportedOnCreate lists the configurable attributes refactor does not have, each with a
-// test of whether the record sets it, so CreateBody refuses them instead of dropping them.
-var unsupportedOnCreate = []struct {
-	field platform.Field
-	set   func(platform.Record) bool
-}{
-	{platform.FieldProviderID, func(r platform.Record) bool { return r.ProviderID != "" }},
-	{platform.FieldName, func(r platform.Record) bool { return r.Name != "" }},
-	{platform.FieldBaseURL, func(r platform.Record) bool { return r.BaseURL != "" }},
-	{platform.FieldSecret, func(r platform.Record) bool { return r.Secret != "" }},
-	{platform.FieldWorkspaceID, func(r platform.Record) bool { return r.WorkspaceID != "" }},
-	{platform.FieldAuthType, func(r platform.Record) bool { return r.AuthType != "" }},
-	{platform.FieldConnectionID, func(r platform.Record) bool { return r.ConnectionID != "" }},
-	{platform.FieldCatalogID, func(r platform.Record) bool { return r.CatalogID != "" }},
-	{platform.FieldSettings, func(r platform.Record) bool { return len(r.Settings) > 0 }},
-	{platform.FieldExtraKwargs, func(r platform.Record) bool { return len(r.ExtraKwargs) > 0 }},
-	{platform.FieldRequestTimeoutSecs, func(r platform.Record) bool { return r.RequestTimeoutSecs != nil }},
-	{platform.FieldStreamIdleTimeoutSecs, func(r platform.Record) bool { return r.StreamIdleTimeoutSecs != nil }},
-}
-
 // CreateBody maps a record to the body of POST /v1/llm-providers:
 // {provider, enabled (when set; the platform defaults to true), credentials}. The credentials
 // object always goes out, holding the credentials plus api_key from the APIKey attribute.
 func CreateBody(r platform.Record) (map[string]any, error) {
-	for _, u := range unsupportedOnCreate {
-		if u.set(r) {
-			return nil, notSupported(u.field)
-		}
-	}
-	if r.ModelProvider == "" {
-		return nil, errors.New("refactor: model_provider is required to create an LLM provider configuration")
-	}
-	provider, err := platform.ModelProviderToWire(platform.Refactor, r.ModelProvider)
+	body, err := Spec.CreateBody(r, mapBody)
 	if err != nil {
 		return nil, err
 	}
-	credentials, err := wireCredentials(r)
-	if err != nil {
+	if _, err := mapBody(platform.FieldCredentials, r, body); err != nil {
 		return nil, err
-	}
-	body := map[string]any{"provider": provider, "credentials": credentials}
-	if r.Enabled != nil {
-		body["enabled"] = *r.Enabled
 	}
 	return body, nil
 }
@@ -70,29 +37,30 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 // object, because the platform does not say whether it merges a partial one. model_provider
 // is the record's identity (the path) and cannot change in place.
 func UpdateBody(p platform.Patch) (map[string]any, error) {
-	body := map[string]any{}
-	for _, f := range p.Fields {
-		switch f {
-		case platform.FieldEnabled:
+	return Spec.UpdateBody(p, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
+		if f == platform.FieldEnabled && v.Enabled == nil {
 			// enabled is not nullable: a cleared value means the platform default, which is true.
-			enabled := true
-			if p.Values.Enabled != nil {
-				enabled = *p.Values.Enabled
-			}
-			body["enabled"] = enabled
-		case platform.FieldAPIKey, platform.FieldCredentials:
-			credentials, err := wireCredentials(p.Values)
-			if err != nil {
-				return nil, err
-			}
-			body["credentials"] = credentials
-		case platform.FieldModelProvider:
-			return nil, fmt.Errorf("refactor: %s cannot be changed in place (it is the provider slug in the path); the record must be replaced", f)
-		default:
-			return nil, notSupported(f)
+			body["enabled"] = true
+			return true, nil
 		}
+		return mapBody(f, v, body)
+	})
+}
+
+// mapBody maps model_provider to the provider slug, and api_key and credentials to the one
+// credentials object; enabled is its value.
+func mapBody(f platform.Field, r platform.Record, body map[string]any) (bool, error) {
+	switch f {
+	case platform.FieldModelProvider:
+		provider, err := Spec.ModelProviderToWire(r.ModelProvider)
+		body["provider"] = provider
+		return true, err
+	case platform.FieldAPIKey, platform.FieldCredentials:
+		credentials, err := wireCredentials(r)
+		body["credentials"] = credentials
+		return true, err
 	}
-	return body, nil
+	return false, nil
 }
 
 // wireCredentials builds the wire credentials object: the credentials plus api_key from the
@@ -107,10 +75,6 @@ func wireCredentials(r platform.Record) (map[string]string, error) {
 		out[apiKeyCredential] = r.APIKey
 	}
 	return out, nil
-}
-
-func notSupported(f platform.Field) error {
-	return fmt.Errorf("refactor: %s is not supported by refactor (supported: %s)", f, platform.Specs[platform.Refactor].SupportedList())
 }
 
 // wireRecord is the answer {provider, enabled, credentials(masked)}. Credentials is raw so that
@@ -133,7 +97,7 @@ func DecodeRecord(body []byte) (platform.Record, error) {
 	if w.Provider == nil && bytes.HasPrefix(bytes.TrimSpace(w.Data), []byte("{")) {
 		return DecodeRecord(w.Data)
 	}
-	return w.toRecord()
+	return w.Record()
 }
 
 // DecodeList decodes the list: a bare array, or one wrapped in {"data": [...]} or
@@ -165,33 +129,16 @@ func DecodeList(body []byte) ([]platform.Record, error) {
 	if raws == nil {
 		return nil, errors.New("the list is null, not an array")
 	}
-	out := make([]platform.Record, 0, len(raws))
-	for i, raw := range raws {
-		rec, err := decodeItem(raw)
-		if err != nil {
-			return nil, fmt.Errorf("item %d: %w", i, err)
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	return platform.DecodeEach[wireRecord]("items", raws)
 }
 
-// decodeItem decodes one list item.
-func decodeItem(body []byte) (platform.Record, error) {
-	var w wireRecord
-	if err := json.Unmarshal(body, &w); err != nil {
-		return platform.Record{}, err
-	}
-	return w.toRecord()
-}
-
-func (w wireRecord) toRecord() (platform.Record, error) {
+func (w wireRecord) Record() (platform.Record, error) {
 	if w.Provider == nil || *w.Provider == "" {
 		return platform.Record{}, errors.New("the configuration has no provider")
 	}
 	rec := platform.Record{
 		ID:            *w.Provider,
-		ModelProvider: platform.ModelProviderFromWire(platform.Refactor, *w.Provider),
+		ModelProvider: Spec.ModelProviderFromWire(*w.Provider),
 		Enabled:       w.Enabled,
 	}
 	for k, raw := range w.Credentials {
@@ -213,9 +160,9 @@ func wireSlug(id string) (string, error) {
 	if slices.Contains(WireProviders, id) {
 		return id, nil
 	}
-	if wire, err := platform.ModelProviderToWire(platform.Refactor, id); err == nil {
-		return wire, nil
+	if slug, err := Spec.ModelProviderToWire(id); err == nil {
+		return slug, nil
 	}
 	return "", fmt.Errorf("refactor: %q is not a provider: expected a provider slug (%s) or a model_provider (%s)",
-		id, strings.Join(WireProviders, ", "), strings.Join(platform.Specs[platform.Refactor].ModelProviders, ", "))
+		id, strings.Join(WireProviders, ", "), strings.Join(Spec.ModelProviders, ", "))
 }

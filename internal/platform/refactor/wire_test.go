@@ -237,8 +237,8 @@ func TestDecodeList(t *testing.T) {
 		{name: "empty", body: ``, wantErr: "unexpected end"},
 		{name: "truncated", body: `[` + item, wantErr: "unexpected end"},
 		{name: "object as data", body: `{"data":{"provider":"openai"}}`, wantErr: "cannot unmarshal object"},
-		{name: "item without provider", body: `[` + item + `,{"enabled":true}]`, wantErr: "item 1: the configuration has no provider"},
-		{name: "item wrong type", body: `["openai"]`, wantErr: "item 0"},
+		{name: "item without provider", body: `[` + item + `,{"enabled":true}]`, wantErr: "items[1]: the configuration has no provider"},
+		{name: "item wrong type", body: `["openai"]`, wantErr: "items[0]"},
 		{name: "string", body: `"openai"`, wantErr: "cannot unmarshal string"},
 	}
 	for _, tc := range cases {

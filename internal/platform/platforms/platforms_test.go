@@ -1,4 +1,4 @@
-package platform_test
+package platforms_test
 
 import (
 	"slices"
@@ -6,6 +6,11 @@ import (
 	"testing"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
 // designModelProviders is the canonical vocabulary as DESIGN.md lists it.
@@ -26,7 +31,7 @@ func TestModelProviderRefactor(t *testing.T) {
 		"azure_openai": "azure", "bedrock": "amazon-bedrock", "xai": "xai",
 	}
 	for _, canonical := range designModelProviders {
-		wire, err := platform.ModelProviderToWire(platform.Refactor, canonical)
+		wire, err := refactor.Spec.ModelProviderToWire(canonical)
 		expected, ok := want[canonical]
 		if !ok {
 			if err == nil {
@@ -42,11 +47,11 @@ func TestModelProviderRefactor(t *testing.T) {
 		if err != nil || wire != expected {
 			t.Errorf("ToWire(refactor, %q) = %q, %v; want %q", canonical, wire, err, expected)
 		}
-		if back := platform.ModelProviderFromWire(platform.Refactor, expected); back != canonical {
+		if back := refactor.Spec.ModelProviderFromWire(expected); back != canonical {
 			t.Errorf("FromWire(refactor, %q) = %q, want %q", expected, back, canonical)
 		}
 	}
-	if _, err := platform.ModelProviderToWire(platform.Refactor, "groq"); err == nil {
+	if _, err := refactor.Spec.ModelProviderToWire("groq"); err == nil {
 		t.Fatal("refactor accepted groq")
 	}
 }
@@ -60,7 +65,7 @@ func TestModelProviderFlashback(t *testing.T) {
 		if !ok {
 			want = "OTHER"
 		}
-		wire, err := platform.ModelProviderToWire(platform.Flashback, canonical)
+		wire, err := flashback.Spec.ModelProviderToWire(canonical)
 		if err != nil || wire != want {
 			t.Errorf("ToWire(flashback, %q) = %q, %v; want %q", canonical, wire, err, want)
 		}
@@ -69,7 +74,7 @@ func TestModelProviderFlashback(t *testing.T) {
 	for wire, want := range map[string]string{
 		"OPENAI": "openai", "ANTHROPIC": "anthropic", "GOOGLE": "google_ai", "AWS": "bedrock", "OTHER": "azure_openai",
 	} {
-		if got := platform.ModelProviderFromWire(platform.Flashback, wire); got != want {
+		if got := flashback.Spec.ModelProviderFromWire(wire); got != want {
 			t.Errorf("FromWire(flashback, %q) = %q, want %q", wire, got, want)
 		}
 	}
@@ -86,7 +91,7 @@ func TestModelProviderFlashback(t *testing.T) {
 		{"bedrock", "google_ai", false},
 		{"google_ai", "not-a-provider", false},
 	} {
-		if got := platform.SameModelProvider(platform.Flashback, tc.a, tc.b); got != tc.same {
+		if got := flashback.Spec.SameModelProvider(tc.a, tc.b); got != tc.same {
 			t.Errorf("SameModelProvider(flashback, %q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
 		}
 	}
@@ -94,61 +99,61 @@ func TestModelProviderFlashback(t *testing.T) {
 
 func TestModelProviderBarndoorIsIdentity(t *testing.T) {
 	for _, canonical := range designModelProviders {
-		wire, err := platform.ModelProviderToWire(platform.Barndoor, canonical)
+		wire, err := barndoor.Spec.ModelProviderToWire(canonical)
 		if err != nil || wire != canonical {
 			t.Errorf("ToWire(barndoor, %q) = %q, %v", canonical, wire, err)
 		}
-		if back := platform.ModelProviderFromWire(platform.Barndoor, canonical); back != canonical {
+		if back := barndoor.Spec.ModelProviderFromWire(canonical); back != canonical {
 			t.Errorf("FromWire(barndoor, %q) = %q", canonical, back)
 		}
 	}
-	if platform.SameModelProvider(platform.Barndoor, "google_ai", "vertex") {
+	if barndoor.Spec.SameModelProvider("google_ai", "vertex") {
 		t.Error("barndoor treats google_ai and vertex as the same")
 	}
-	if _, err := platform.ModelProviderToWire(platform.Barndoor, "OPENAI"); err == nil {
+	if _, err := barndoor.Spec.ModelProviderToWire("OPENAI"); err == nil {
 		t.Error("barndoor accepted the non-canonical OPENAI")
 	}
 }
 
 func TestModelProviderKeywordsAIHasNone(t *testing.T) {
 	for _, canonical := range designModelProviders {
-		if wire, err := platform.ModelProviderToWire(platform.KeywordsAI, canonical); err == nil {
+		if wire, err := keywordsai.Spec.ModelProviderToWire(canonical); err == nil {
 			t.Errorf("keywordsai accepted model_provider %q as %q", canonical, wire)
 		}
 	}
-	if platform.Specs[platform.KeywordsAI].Supports(platform.FieldModelProvider) {
+	if keywordsai.Spec.Supports(platform.FieldModelProvider) {
 		t.Error("keywordsai spec lists model_provider")
 	}
-	if platform.Specs[platform.KeywordsAI].AcceptsModelProvider("openai") {
+	if keywordsai.Spec.AcceptsModelProvider("openai") {
 		t.Error("keywordsai AcceptsModelProvider(openai) = true")
 	}
 }
 
 func TestModelProviderFromWireKeepsUnknownValues(t *testing.T) {
 	// An unexpected wire value must show as drift, not vanish.
-	for _, p := range platform.Names {
-		if got := platform.ModelProviderFromWire(p, "SOMETHING_NEW"); got != "SOMETHING_NEW" {
-			t.Errorf("FromWire(%s, SOMETHING_NEW) = %q", p, got)
+	for _, spec := range platforms.Specs() {
+		if got := spec.ModelProviderFromWire("SOMETHING_NEW"); got != "SOMETHING_NEW" {
+			t.Errorf("FromWire(%s, SOMETHING_NEW) = %q", spec.Name, got)
 		}
 	}
 }
 
 func TestSameModelProviderEqualValues(t *testing.T) {
-	for _, p := range platform.Names {
-		if !platform.SameModelProvider(p, "whatever", "whatever") {
-			t.Errorf("SameModelProvider(%s, x, x) = false", p)
+	for _, spec := range platforms.Specs() {
+		if !spec.SameModelProvider("whatever", "whatever") {
+			t.Errorf("SameModelProvider(%s, x, x) = false", spec.Name)
 		}
 	}
-	if platform.SameModelProvider(platform.Refactor, "google_ai", "vertex") {
+	if refactor.Spec.SameModelProvider("google_ai", "vertex") {
 		t.Error("refactor maps google_ai and vertex to different wire values")
 	}
 }
 
 func TestSpecsAcceptExactlyTheMappedModelProviders(t *testing.T) {
-	for _, name := range platform.Names {
-		spec := platform.Specs[name]
+	for _, spec := range platforms.Specs() {
+		name := spec.Name
 		for _, canonical := range designModelProviders {
-			_, err := platform.ModelProviderToWire(name, canonical)
+			_, err := spec.ModelProviderToWire(canonical)
 			if accepts := spec.AcceptsModelProvider(canonical); accepts != (err == nil) {
 				t.Errorf("%s: AcceptsModelProvider(%q) = %v but ToWire error = %v", name, canonical, accepts, err)
 			}
@@ -181,30 +186,30 @@ func TestSpecsMatchDesign(t *testing.T) {
 		st   = platform.FieldStreamIdleTimeoutSecs
 	)
 	wants := map[platform.Name]want{
-		platform.Refactor: {
+		refactor.Name: {
 			supported: []platform.Field{mp, en, key, cred}, required: []platform.Field{mp}, replace: []platform.Field{mp},
 			endpoint: "https://api.psci.ai/api", unique: mp,
 		},
-		platform.Flashback: {
+		flashback.Name: {
 			supported: []platform.Field{name, mp, url, key, sec, ws}, required: []platform.Field{name, mp, url, sec, ws},
 			replace: []platform.Field{ws}, endpoint: "https://backend.flashback.tech", unique: name,
 		},
-		platform.Barndoor: {
+		barndoor.Name: {
 			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st},
 			required:  []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
 		},
-		platform.KeywordsAI: {
+		keywordsai.Name: {
 			supported: []platform.Field{pid, name, url, key, kw}, required: []platform.Field{pid, name},
 			replace: []platform.Field{pid}, endpoint: "https://api.keywordsai.co", unique: pid,
 		},
 	}
-	if len(platform.Specs) != len(wants) {
-		t.Fatalf("Specs has %d platforms, want %d", len(platform.Specs), len(wants))
+	if len(platforms.Specs()) != len(wants) {
+		t.Fatalf("Specs has %d platforms, want %d", len(platforms.Specs()), len(wants))
 	}
 	for n, w := range wants {
-		spec, ok := platform.Specs[n]
-		if !ok {
-			t.Errorf("no spec for %s", n)
+		spec, err := platforms.Lookup(string(n))
+		if err != nil {
+			t.Errorf("no spec for %s: %v", n, err)
 			continue
 		}
 		if spec.Name != n {
@@ -241,7 +246,8 @@ func TestSpecsMatchDesign(t *testing.T) {
 }
 
 func TestEverySpecUniqueKeyIsSupported(t *testing.T) {
-	for name, spec := range platform.Specs {
+	for _, spec := range platforms.Specs() {
+		name := spec.Name
 		if spec.UniqueKey == "" || !spec.Supports(spec.UniqueKey) {
 			t.Errorf("%s unique key %q is not a supported field (%s)", name, spec.UniqueKey, spec.SupportedList())
 		}
@@ -249,7 +255,8 @@ func TestEverySpecUniqueKeyIsSupported(t *testing.T) {
 }
 
 func TestEverySpecFieldIsKnown(t *testing.T) {
-	for name, spec := range platform.Specs {
+	for _, spec := range platforms.Specs() {
+		name := spec.Name
 		for f := range spec.Fields {
 			if !slices.Contains(platform.AllFields, f) {
 				t.Errorf("%s has field %q, which is not in AllFields (SupportedFields would hide it)", name, f)
@@ -260,11 +267,12 @@ func TestEverySpecFieldIsKnown(t *testing.T) {
 
 func TestSupportedListIsReadable(t *testing.T) {
 	for name, want := range map[platform.Name]string{
-		platform.Refactor:   "model_provider, enabled, api_key, credentials",
-		platform.Flashback:  "name, model_provider, base_url, api_key, secret, workspace_id",
-		platform.KeywordsAI: "provider_id, name, base_url, api_key, extra_kwargs",
+		refactor.Name:   "model_provider, enabled, api_key, credentials",
+		flashback.Name:  "name, model_provider, base_url, api_key, secret, workspace_id",
+		keywordsai.Name: "provider_id, name, base_url, api_key, extra_kwargs",
 	} {
-		if got := platform.Specs[name].SupportedList(); got != want {
+		spec, _ := platforms.Lookup(string(name))
+		if got := spec.SupportedList(); got != want {
 			t.Errorf("%s SupportedList() = %q, want %q", name, got, want)
 		}
 	}
@@ -273,14 +281,14 @@ func TestSupportedListIsReadable(t *testing.T) {
 	}
 }
 
-func TestSpecFor(t *testing.T) {
-	for _, n := range platform.NameStrings() {
-		spec, err := platform.SpecFor(n)
+func TestLookup(t *testing.T) {
+	for _, n := range platforms.NameStrings() {
+		spec, err := platforms.Lookup(n)
 		if err != nil || string(spec.Name) != n {
 			t.Errorf("SpecFor(%q) = %v, %v", n, spec.Name, err)
 		}
 	}
-	_, err := platform.SpecFor("openrouter")
+	_, err := platforms.Lookup("openrouter")
 	if err == nil {
 		t.Fatal("SpecFor accepted an unknown platform")
 	}
@@ -289,7 +297,7 @@ func TestSpecFor(t *testing.T) {
 			t.Errorf("SpecFor error %q does not mention %q", err, n)
 		}
 	}
-	if !slices.Equal(platform.NameStrings(), []string{"refactor", "flashback", "barndoor", "keywordsai"}) {
-		t.Errorf("NameStrings() = %v", platform.NameStrings())
+	if !slices.Equal(platforms.NameStrings(), []string{"refactor", "flashback", "barndoor", "keywordsai"}) {
+		t.Errorf("NameStrings() = %v", platforms.NameStrings())
 	}
 }
