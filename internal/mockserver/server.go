@@ -67,20 +67,38 @@ type activeFault struct {
 type Server struct {
 	token     string
 	platforms []mockapi.Platform
+	// latency delays every platform request; see WithLatency.
+	latency time.Duration
 
 	mu      sync.Mutex
 	journal []Entry
 	faults  []*activeFault
 }
 
-// New returns a server that accepts only the bearer token.
-func New(token string) *Server {
-	return &Server{
+// Option configures a Server at construction.
+type Option func(*Server)
+
+// WithLatency delays every platform request by d before anything else, as a slow network or
+// service would, and gives up early when the client cancels. Control endpoints under /_mock/
+// are not delayed, so a test can always inspect and reset the mock promptly. A fault rule's
+// latency_ms adds to it.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) { s.latency = max(d, 0) }
+}
+
+// New returns a server that accepts the bearer token (an empty token accepts none) on every
+// platform.
+func New(token string, opts ...Option) *Server {
+	s := &Server{
 		token: token,
 		platforms: []mockapi.Platform{
 			refactor.New(), flashback.New(), barndoor.New(), keywordsai.New(),
 		},
 	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // Requests returns a copy of the journal.
@@ -214,10 +232,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	fault := s.pickFault(r.Method, r.URL.Path)
-	if fault != nil && fault.LatencyMS > 0 {
+	delay := s.latency
+	if fault != nil {
+		delay += time.Duration(fault.LatencyMS) * time.Millisecond
+	}
+	if delay > 0 {
+		timer := time.NewTimer(delay)
 		select {
-		case <-time.After(time.Duration(fault.LatencyMS) * time.Millisecond):
+		case <-timer.C:
 		case <-r.Context().Done():
+			timer.Stop()
+			// 499 is nginx's "client closed request": nothing was answered.
 			rec.status = 499
 			return
 		}

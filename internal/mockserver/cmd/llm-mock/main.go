@@ -19,9 +19,14 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	token := flag.String("token", "", "bearer token the fake accepts (required)")
+	latency := flag.Duration("latency", 0, "delay every platform request by this duration, e.g. 250ms (control endpoints are not delayed)")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "llm-mock: --token is required")
+		os.Exit(2)
+	}
+	if *latency < 0 {
+		fmt.Fprintln(os.Stderr, "llm-mock: --latency must not be negative")
 		os.Exit(2)
 	}
 	ln, err := net.Listen("tcp", *listen)
@@ -34,7 +39,7 @@ func main() {
 	fmt.Println(root)
 	fmt.Fprintf(os.Stderr, "llm-mock: endpoints: refactor %[1]s/api, flashback %[1]s, barndoor %[1]s/api/llm-gateway, keywordsai %[1]s; journal %[1]s/_mock/requests\n", root)
 
-	srv := &http.Server{Handler: mockserver.New(*token), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mockserver.New(*token, mockserver.WithLatency(*latency)), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
