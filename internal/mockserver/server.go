@@ -23,7 +23,8 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/refactor"
 )
 
-// Entry is one journaled request to a platform path (control endpoints are not journaled).
+// Entry is one journaled request to a platform path or the token endpoint (control endpoints
+// are not journaled). No header is journaled, so neither is any Authorization.
 type Entry struct {
 	Time   string          `json:"time"`
 	Method string          `json:"method"`
@@ -33,7 +34,8 @@ type Entry struct {
 	Status int             `json:"status"`
 	// Fault names the injected fault that hit this request: "status", "drop", or empty.
 	Fault string `json:"fault,omitempty"`
-	// Platform is the platform whose fake served the request.
+	// Platform is the platform whose fake served the request, or "oauth" for the token
+	// endpoint, whose Body and Query hold only grant_type and scope.
 	Platform string `json:"platform"`
 }
 
@@ -69,6 +71,10 @@ type Server struct {
 	platforms []mockapi.Platform
 	// latency delays every platform request; see WithLatency.
 	latency time.Duration
+	// oauth is the token endpoint, nil unless WithClientCredentials; tokenTTL overrides its
+	// default lifetime.
+	oauth    *tokenIssuer
+	tokenTTL time.Duration
 
 	mu      sync.Mutex
 	journal []Entry
@@ -98,7 +104,20 @@ func New(token string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(s)
 	}
+	if s.oauth != nil && s.tokenTTL > 0 {
+		s.oauth.ttl = s.tokenTTL
+	}
 	return s
+}
+
+// TokensIssued is how many access tokens the token endpoint has issued since the server
+// started (Reset does not change it); 0 without WithClientCredentials. Tests count renewals
+// with it.
+func (s *Server) TokensIssued() int {
+	if s.oauth == nil {
+		return 0
+	}
+	return s.oauth.count()
 }
 
 // Requests returns a copy of the journal.
@@ -207,10 +226,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var platform mockapi.Platform
+	tokenEndpoint := s.oauth != nil && s.oauth.Match(r.URL.Path)
+	if tokenEndpoint {
+		platform = s.oauth
+	}
 	for _, p := range s.platforms {
-		if p.Match(r.URL.Path) {
+		if platform == nil && p.Match(r.URL.Path) {
 			platform = p
-			break
 		}
 	}
 	if platform == nil {
@@ -222,6 +244,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Time: mockapi.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Body: journalBody(body), Platform: platform.Name(),
 	}
+	if tokenEndpoint {
+		// The token request carries the client secret and its answer the access token:
+		// neither may reach the journal, which tests print.
+		entry.Body = tokenJournalBody(body)
+		entry.Query = redactTokenRequest(r.URL.RawQuery).Encode()
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	recorded := false
 	defer func() {
@@ -232,7 +260,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	fault := s.pickFault(r.Method, r.URL.Path)
+	// The token endpoint belongs to the identity provider, not to the platform being slowed.
 	delay := s.latency
+	if tokenEndpoint {
+		delay = 0
+	}
 	if fault != nil {
 		delay += time.Duration(fault.LatencyMS) * time.Millisecond
 	}
@@ -247,9 +279,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !s.authorized(r) {
-		platform.WriteError(rec, http.StatusUnauthorized, "invalid or missing bearer token")
-		return
+	if !tokenEndpoint {
+		if problem := s.unauthorized(r); problem != "" {
+			platform.WriteError(rec, http.StatusUnauthorized, problem)
+			return
+		}
 	}
 	if fault != nil && fault.Status != 0 {
 		entry.Fault = "status"
@@ -279,9 +313,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	platform.Handle(rec, r, body)
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	auth := r.Header.Get("Authorization")
-	return s.token != "" && auth == "Bearer "+s.token
+// unauthorized says why the request's bearer token is refused, or "" when it is the static
+// token or an unexpired token the token endpoint issued.
+func (s *Server) unauthorized(r *http.Request) string {
+	const refused = "invalid or missing bearer token"
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || tok == "" {
+		return refused
+	}
+	if s.token != "" && tok == s.token {
+		return ""
+	}
+	if s.oauth != nil {
+		switch s.oauth.check(tok) {
+		case tokenValid:
+			return ""
+		case tokenExpired:
+			return "invalid bearer token: the access token has expired; request a new one"
+		}
+	}
+	return refused
 }
 
 // journalBody keeps a JSON body as JSON and anything else as a JSON string.
