@@ -79,6 +79,8 @@ type Server struct {
 	mu      sync.Mutex
 	journal []Entry
 	faults  []*activeFault
+	// dropped maps a platform to the fields it does not know; see DroppedFields.
+	dropped map[string][]string
 }
 
 // Option configures a Server at construction.
@@ -135,7 +137,8 @@ func (s *Server) ClearRequests() {
 	s.journal = nil
 }
 
-// Reset empties every platform's data, the journal and the faults.
+// Reset empties every platform's data, the journal, the faults and the dropped fields. Tokens
+// the token endpoint issued stay valid.
 func (s *Server) Reset() {
 	for _, p := range s.platforms {
 		p.Reset()
@@ -144,6 +147,7 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.journal = nil
 	s.faults = nil
+	s.dropped = nil
 }
 
 // SetFaults replaces the fault rules; an empty list clears them.
@@ -293,10 +297,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		platform.WriteError(rec, fault.Status, "injected fault")
 		return
 	}
+	// An older platform version does not know the dropped fields; the token endpoint has none.
+	var dropped []string
+	if !tokenEndpoint {
+		dropped = s.droppedFor(platform.Name())
+	}
 	if fault != nil && fault.Drop {
 		entry.Fault = "drop"
 		processed := httptest.NewRecorder()
-		platform.Handle(processed, r, body)
+		platform.Handle(processed, r, dropFromRequest(body, dropped))
 		// Journal before closing: a client that sees the broken connection must find the entry.
 		entry.Status = processed.Code
 		s.record(entry)
@@ -309,6 +318,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		// Without a hijackable connection, abort the handler so the client sees a broken response.
 		panic(http.ErrAbortHandler)
+	}
+	if len(dropped) > 0 {
+		handleDropping(platform, rec, r, body, dropped)
+		return
 	}
 	platform.Handle(rec, r, body)
 }
@@ -373,6 +386,21 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		mockapi.WriteJSON(w, http.StatusOK, s.Faults())
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodGet:
+		mockapi.WriteJSON(w, http.StatusOK, s.DroppedFields())
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodDelete:
+		s.ClearDroppedFields()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodPost:
+		rules, err := decodeDroppedFields(r.Body)
+		if err == nil {
+			err = s.setDroppedFieldsRules(rules)
+		}
+		if err != nil {
+			mockapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		mockapi.WriteJSON(w, http.StatusOK, s.DroppedFields())
 	default:
 		mockapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})
 	}
