@@ -1,6 +1,27 @@
 // Package mockserver is an in-memory, concurrency-safe fake of the four platforms' APIs at their
 // documented paths, with a request journal, reset and fault injection. It is the reference for
 // every test and the embedded default platform for the demo.
+//
+// Paths under one root: refactor at /api/v1/..., flashback at /ai/llm, barndoor at
+// /api/llm-gateway/admin/..., keywordsai at /api/providers/. Every platform accepts the static
+// bearer token given to New and, with WithClientCredentials, the access tokens that the OAuth2
+// client_credentials endpoint POST /oauth/token issues, until they expire (WithTokenTTL).
+// WithLatency delays every platform request.
+//
+// Control endpoints, never journaled nor delayed:
+//
+//	GET    /_mock/requests     the journal: [{time, method, path, query, body, status, fault, platform}]
+//	DELETE /_mock/requests     clear the journal
+//	POST   /_mock/reset        empty all data, the journal, the faults and the dropped fields
+//	GET    /_mock/faults       the fault rules in force
+//	POST   /_mock/faults       set fault rules: one rule, an array, or {"rules": [...]}
+//	DELETE /_mock/faults       clear the fault rules
+//	GET    /_mock/drop-fields  [{platform, fields}]: the fields each platform does not know
+//	POST   /_mock/drop-fields  {platform, fields} or an array: replace those platforms' lists
+//	DELETE /_mock/drop-fields  every platform knows every field again
+//
+// The journal holds no request header, so no Authorization, and of a token request only
+// grant_type and scope.
 package mockserver
 
 import (

@@ -1,4 +1,12 @@
 // Command llm-mock serves the in-memory fake of all four platforms' APIs under one root.
+//
+//	llm-mock [--listen ADDR] [--token TOKEN] [--client-id ID --client-secret SECRET [--token-ttl 1h]] [--latency 0s]
+//
+// The first line of stdout is the root URL; stderr lists the endpoints. --token is a static
+// bearer token; --client-id and --client-secret serve an OAuth2 client_credentials token
+// endpoint at ROOT/oauth/token whose tokens every platform accepts until they expire. At least
+// one of the two is required. --latency delays every platform request (not the control
+// endpoints under ROOT/_mock/, not the token endpoint). Bad flags exit with status 2.
 package main
 
 import (
