@@ -1,6 +1,27 @@
 // Package mockserver is an in-memory, concurrency-safe fake of the four platforms' APIs at their
 // documented paths, with a request journal, reset and fault injection. It is the reference for
 // every test and the embedded default platform for the demo.
+//
+// Paths under one root: refactor at /api/v1/..., flashback at /ai/llm, barndoor at
+// /api/llm-gateway/admin/..., keywordsai at /api/providers/. Every platform accepts the static
+// bearer token given to New and, with WithClientCredentials, the access tokens that the OAuth2
+// client_credentials endpoint POST /oauth/token issues, until they expire (WithTokenTTL).
+// WithLatency delays every platform request.
+//
+// Control endpoints, never journaled nor delayed:
+//
+//	GET    /_mock/requests     the journal: [{time, method, path, query, body, status, fault, platform}]
+//	DELETE /_mock/requests     clear the journal
+//	POST   /_mock/reset        empty all data, the journal, the faults and the dropped fields
+//	GET    /_mock/faults       the fault rules in force
+//	POST   /_mock/faults       set fault rules: one rule, an array, or {"rules": [...]}
+//	DELETE /_mock/faults       clear the fault rules
+//	GET    /_mock/drop-fields  [{platform, fields}]: the fields each platform does not know
+//	POST   /_mock/drop-fields  {platform, fields} or an array: replace those platforms' lists
+//	DELETE /_mock/drop-fields  every platform knows every field again
+//
+// The journal holds no request header, so no Authorization, and of a token request only
+// grant_type and scope.
 package mockserver
 
 import (
@@ -23,7 +44,8 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/refactor"
 )
 
-// Entry is one journaled request to a platform path (control endpoints are not journaled).
+// Entry is one journaled request to a platform path or the token endpoint (control endpoints
+// are not journaled). No header is journaled, so neither is any Authorization.
 type Entry struct {
 	Time   string          `json:"time"`
 	Method string          `json:"method"`
@@ -33,7 +55,8 @@ type Entry struct {
 	Status int             `json:"status"`
 	// Fault names the injected fault that hit this request: "status", "drop", or empty.
 	Fault string `json:"fault,omitempty"`
-	// Platform is the platform whose fake served the request.
+	// Platform is the platform whose fake served the request, or "oauth" for the token
+	// endpoint, whose Body and Query hold only grant_type and scope.
 	Platform string `json:"platform"`
 }
 
@@ -67,20 +90,57 @@ type activeFault struct {
 type Server struct {
 	token     string
 	platforms []mockapi.Platform
+	// latency delays every platform request; see WithLatency.
+	latency time.Duration
+	// oauth is the token endpoint, nil unless WithClientCredentials; tokenTTL overrides its
+	// default lifetime.
+	oauth    *tokenIssuer
+	tokenTTL time.Duration
 
 	mu      sync.Mutex
 	journal []Entry
 	faults  []*activeFault
+	// dropped maps a platform to the fields it does not know; see DroppedFields.
+	dropped map[string][]string
 }
 
-// New returns a server that accepts only the bearer token.
-func New(token string) *Server {
-	return &Server{
+// Option configures a Server at construction.
+type Option func(*Server)
+
+// WithLatency delays every platform request by d before anything else, as a slow network or
+// service would, and gives up early when the client cancels. Control endpoints under /_mock/
+// are not delayed, so a test can always inspect and reset the mock promptly. A fault rule's
+// latency_ms adds to it.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) { s.latency = max(d, 0) }
+}
+
+// New returns a server that accepts the bearer token (an empty token accepts none) on every
+// platform.
+func New(token string, opts ...Option) *Server {
+	s := &Server{
 		token: token,
 		platforms: []mockapi.Platform{
 			refactor.New(), flashback.New(), barndoor.New(), keywordsai.New(),
 		},
 	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if s.oauth != nil && s.tokenTTL > 0 {
+		s.oauth.ttl = s.tokenTTL
+	}
+	return s
+}
+
+// TokensIssued is how many access tokens the token endpoint has issued since the server
+// started (Reset does not change it); 0 without WithClientCredentials. Tests count renewals
+// with it.
+func (s *Server) TokensIssued() int {
+	if s.oauth == nil {
+		return 0
+	}
+	return s.oauth.count()
 }
 
 // Requests returns a copy of the journal.
@@ -98,7 +158,8 @@ func (s *Server) ClearRequests() {
 	s.journal = nil
 }
 
-// Reset empties every platform's data, the journal and the faults.
+// Reset empties every platform's data, the journal, the faults and the dropped fields. Tokens
+// the token endpoint issued stay valid.
 func (s *Server) Reset() {
 	for _, p := range s.platforms {
 		p.Reset()
@@ -107,6 +168,7 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.journal = nil
 	s.faults = nil
+	s.dropped = nil
 }
 
 // SetFaults replaces the fault rules; an empty list clears them.
@@ -189,10 +251,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var platform mockapi.Platform
+	tokenEndpoint := s.oauth != nil && s.oauth.Match(r.URL.Path)
+	if tokenEndpoint {
+		platform = s.oauth
+	}
 	for _, p := range s.platforms {
-		if p.Match(r.URL.Path) {
+		if platform == nil && p.Match(r.URL.Path) {
 			platform = p
-			break
 		}
 	}
 	if platform == nil {
@@ -204,6 +269,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Time: mockapi.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Body: journalBody(body), Platform: platform.Name(),
 	}
+	if tokenEndpoint {
+		// The token request carries the client secret and its answer the access token:
+		// neither may reach the journal, which tests print.
+		entry.Body = tokenJournalBody(body)
+		entry.Query = redactTokenRequest(r.URL.RawQuery).Encode()
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	recorded := false
 	defer func() {
@@ -214,17 +285,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	fault := s.pickFault(r.Method, r.URL.Path)
-	if fault != nil && fault.LatencyMS > 0 {
+	// The token endpoint belongs to the identity provider, not to the platform being slowed.
+	delay := s.latency
+	if tokenEndpoint {
+		delay = 0
+	}
+	if fault != nil {
+		delay += time.Duration(fault.LatencyMS) * time.Millisecond
+	}
+	if delay > 0 {
+		timer := time.NewTimer(delay)
 		select {
-		case <-time.After(time.Duration(fault.LatencyMS) * time.Millisecond):
+		case <-timer.C:
 		case <-r.Context().Done():
+			timer.Stop()
+			// 499 is nginx's "client closed request": nothing was answered.
 			rec.status = 499
 			return
 		}
 	}
-	if !s.authorized(r) {
-		platform.WriteError(rec, http.StatusUnauthorized, "invalid or missing bearer token")
-		return
+	if !tokenEndpoint {
+		if problem := s.unauthorized(r); problem != "" {
+			platform.WriteError(rec, http.StatusUnauthorized, problem)
+			return
+		}
 	}
 	if fault != nil && fault.Status != 0 {
 		entry.Fault = "status"
@@ -234,10 +318,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		platform.WriteError(rec, fault.Status, "injected fault")
 		return
 	}
+	// An older platform version does not know the dropped fields; the token endpoint has none.
+	var dropped []string
+	if !tokenEndpoint {
+		dropped = s.droppedFor(platform.Name())
+	}
 	if fault != nil && fault.Drop {
 		entry.Fault = "drop"
 		processed := httptest.NewRecorder()
-		platform.Handle(processed, r, body)
+		platform.Handle(processed, r, dropFromRequest(body, dropped))
 		// Journal before closing: a client that sees the broken connection must find the entry.
 		entry.Status = processed.Code
 		s.record(entry)
@@ -251,12 +340,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Without a hijackable connection, abort the handler so the client sees a broken response.
 		panic(http.ErrAbortHandler)
 	}
+	if len(dropped) > 0 {
+		handleDropping(platform, rec, r, body, dropped)
+		return
+	}
 	platform.Handle(rec, r, body)
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	auth := r.Header.Get("Authorization")
-	return s.token != "" && auth == "Bearer "+s.token
+// unauthorized says why the request's bearer token is refused, or "" when it is the static
+// token or an unexpired token the token endpoint issued.
+func (s *Server) unauthorized(r *http.Request) string {
+	const refused = "invalid or missing bearer token"
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || tok == "" {
+		return refused
+	}
+	if s.token != "" && tok == s.token {
+		return ""
+	}
+	if s.oauth != nil {
+		switch s.oauth.check(tok) {
+		case tokenValid:
+			return ""
+		case tokenExpired:
+			return "invalid bearer token: the access token has expired; request a new one"
+		}
+	}
+	return refused
 }
 
 // journalBody keeps a JSON body as JSON and anything else as a JSON string.
@@ -297,6 +407,21 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		mockapi.WriteJSON(w, http.StatusOK, s.Faults())
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodGet:
+		mockapi.WriteJSON(w, http.StatusOK, s.DroppedFields())
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodDelete:
+		s.ClearDroppedFields()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_mock/drop-fields" && r.Method == http.MethodPost:
+		rules, err := decodeDroppedFields(r.Body)
+		if err == nil {
+			err = s.setDroppedFieldsRules(rules)
+		}
+		if err != nil {
+			mockapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		mockapi.WriteJSON(w, http.StatusOK, s.DroppedFields())
 	default:
 		mockapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})
 	}

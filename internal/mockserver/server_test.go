@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -692,5 +693,67 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 		if got, want := len(f.list(p)), p.baseline+workers*rounds/2; got != want {
 			t.Errorf("%s lists %d records, want %d", p.name, got, want)
 		}
+	}
+}
+
+func TestLatencyDelaysPlatformRequestsOnly(t *testing.T) {
+	const latency = 200 * time.Millisecond
+	ms := mockserver.New(token, mockserver.WithLatency(latency))
+	srv := httptest.NewServer(ms)
+	t.Cleanup(srv.Close)
+	f := &fake{t: t, ms: ms, srv: srv, client: srv.Client()}
+	for _, p := range platforms {
+		start := time.Now()
+		if a := f.do(http.MethodGet, p.collection, nil); a.status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", p.collection, a.status, a.raw)
+		}
+		// Only a lower bound: an upper one would flake on a loaded machine.
+		if elapsed := time.Since(start); elapsed < latency {
+			t.Errorf("GET %s answered after %v, want at least %v", p.collection, elapsed, latency)
+		}
+	}
+	// A fault's latency adds to the server's.
+	f.setFaults(map[string]any{"path": "/ai/llm", "latency_ms": 100, "count": 1})
+	start := time.Now()
+	f.do(http.MethodGet, "/ai/llm", nil)
+	if elapsed := time.Since(start); elapsed < latency+100*time.Millisecond {
+		t.Errorf("latency plus a latency_ms 100 fault answered after %v", elapsed)
+	}
+}
+
+func TestLatencySparesControlEndpointsAndHonoursCancellation(t *testing.T) {
+	// An hour is far beyond any test timeout: a delayed request could not finish.
+	ms := mockserver.New(token, mockserver.WithLatency(time.Hour))
+	srv := httptest.NewServer(ms)
+	t.Cleanup(srv.Close)
+	f := &fake{t: t, ms: ms, srv: srv, client: srv.Client()}
+	for _, path := range []string{"/_mock/requests", "/_mock/faults"} {
+		if a := f.do(http.MethodGet, path, nil); a.status != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, a.status)
+		}
+	}
+	if a := f.do(http.MethodPost, "/_mock/reset", nil); a.status != http.StatusNoContent {
+		t.Fatalf("POST /_mock/reset: %d", a.status)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/ai/llm", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := f.client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a request delayed by an hour answered %d", resp.StatusCode)
+	}
+	// The handler notices the cancellation and journals the request as never answered.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		entries := ms.Requests()
+		if len(entries) == 1 && entries[0].Status == 499 && entries[0].Path == "/ai/llm" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("journal after a cancelled delayed request = %+v", entries)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -4,7 +4,9 @@
 // PUT /admin/providers/{id}: errors use the OpenAI envelope {"error":{"message","type"}}, lists
 // are bare arrays, PUT is partial with explicit nulls that clear, create has no enabled field,
 // names are unique per org regardless of case, the server adds derived keys to settings, and a
-// secret is stored but never returned in any form.
+// secret is stored but never returned in any form. Providers also take the fields Barndoor's own
+// clients send (enforce_health_check, billing_mode, billing_reason, billing_note) and answer the
+// newer read-only ones (health_status, health_detail, health_checked_at, secret_path).
 package barndoor
 
 import (
@@ -17,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/mockapi"
 )
@@ -38,8 +41,23 @@ const (
 // AzureAPIVersion is the api_version the server adds to azure_openai settings.
 const AzureAPIVersion = "2024-10-21"
 
-// HealthUnverified is the health_status of every provider: the fake never probes upstream.
+// HealthUnverified is the health_status of every provider: the fake never probes upstream, so
+// health_detail and health_checked_at stay null.
 const HealthUnverified = "unverified"
+
+// Billing fields of a provider (api-notes section 3, from the vendor's newer code). billing_mode
+// defaults to per_token on create (INF); billing_reason and billing_note are nullable, an
+// explicit null clears them, and a response omits them while they are null.
+const (
+	DefaultBillingMode   = "per_token"
+	MaxBillingNoteLength = 200
+)
+
+// BillingModes and BillingReasons are the enums of billing_mode and billing_reason.
+var (
+	BillingModes   = []string{"per_token", "not_metered"}
+	BillingReasons = []string{"subscription", "local", "external", "other"}
+)
 
 // ModelProviders is the documented model_provider enum.
 var ModelProviders = []string{
@@ -157,10 +175,15 @@ type provider struct {
 	connectionID    *string
 	requestTimeout  *int64
 	streamIdle      *int64
-	apiKey          string
-	credentials     map[string]json.RawMessage
-	createdAt       string
-	updatedAt       string
+	// enforceHealthCheck defaults to true on create, as Barndoor's own clients assume.
+	enforceHealthCheck bool
+	billingMode        string
+	billingReason      *string
+	billingNote        *string
+	apiKey             string
+	credentials        map[string]json.RawMessage
+	createdAt          string
+	updatedAt          string
 }
 
 // connection is one stored shared credential.
@@ -192,9 +215,17 @@ type providerJSON struct {
 	RequestTimeoutSecs    *int64                     `json:"request_timeout_secs"`
 	StreamIdleTimeoutSecs *int64                     `json:"stream_idle_timeout_secs"`
 	CatalogSlug           *string                    `json:"catalog_slug"`
+	EnforceHealthCheck    bool                       `json:"enforce_health_check"`
+	BillingMode           string                     `json:"billing_mode"`
+	BillingReason         *string                    `json:"billing_reason,omitempty"`
+	BillingNote           *string                    `json:"billing_note,omitempty"`
 	HealthStatus          string                     `json:"health_status"`
-	CreatedAt             string                     `json:"created_at"`
-	UpdatedAt             string                     `json:"updated_at"`
+	HealthDetail          *string                    `json:"health_detail"`
+	HealthCheckedAt       *string                    `json:"health_checked_at"`
+	// SecretPath is an opaque reference to where the secret lives, never the secret.
+	SecretPath *string `json:"secret_path"`
+	CreatedAt  string  `json:"created_at"`
+	UpdatedAt  string  `json:"updated_at"`
 }
 
 // connectionJSON is the Credential object; key_last4 is the only trace of the secret.
@@ -421,6 +452,43 @@ func intInRange(raw json.RawMessage, name string, hi int64) (int64, error) {
 	return v, nil
 }
 
+// enumValue decodes a string that must be one of allowed.
+func enumValue(raw json.RawMessage, name string, allowed []string) (string, error) {
+	var s string
+	if mockapi.IsNull(raw) || json.Unmarshal(raw, &s) != nil || !slices.Contains(allowed, s) {
+		return "", badf("%s must be one of %s", name, strings.Join(allowed, ", "))
+	}
+	return s, nil
+}
+
+// nullableEnum decodes billing_reason: null clears it.
+func nullableEnum(raw json.RawMessage, name string, allowed []string) (*string, error) {
+	if mockapi.IsNull(raw) {
+		return nil, nil
+	}
+	s, err := enumValue(raw, name, allowed)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// nullableNote decodes billing_note: null clears it, and it holds at most
+// MaxBillingNoteLength characters.
+func nullableNote(raw json.RawMessage, name string) (*string, error) {
+	if mockapi.IsNull(raw) {
+		return nil, nil
+	}
+	s, err := stringValue(raw, name)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(s); n > MaxBillingNoteLength {
+		return nil, badf("%s must be at most %d characters, got %d", name, MaxBillingNoteLength, n)
+	}
+	return &s, nil
+}
+
 // nullableInt decodes a timeout override: null clears it.
 func nullableInt(raw json.RawMessage, name string, hi int64) (*int64, error) {
 	if mockapi.IsNull(raw) {
@@ -522,8 +590,25 @@ func (m *Mock) providerView(p *provider) providerJSON {
 		ID: p.id, OrgID: m.orgID, Name: p.name, ModelProvider: p.modelProvider, AuthType: p.authType,
 		BaseURL: p.baseURL, Enabled: p.enabled, Settings: settings, CatalogID: p.catalogID,
 		ConnectionID: p.connectionID, RequestTimeoutSecs: p.requestTimeout, StreamIdleTimeoutSecs: p.streamIdle,
-		CatalogSlug: p.catalogSlug, HealthStatus: HealthUnverified, CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
+		CatalogSlug: p.catalogSlug, EnforceHealthCheck: p.enforceHealthCheck, BillingMode: p.billingMode,
+		BillingReason: p.billingReason, BillingNote: p.billingNote, HealthStatus: HealthUnverified,
+		SecretPath: m.secretPath(p), CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
 	}
+}
+
+// secretPath is where the provider's secret lives in the secret store: its connection's when it
+// has one (the provider authenticates with it), else its own when it holds one, else none.
+func (m *Mock) secretPath(p *provider) *string {
+	var path string
+	switch {
+	case p.connectionID != nil:
+		path = "llm-gateway/" + m.orgID + "/connections/" + *p.connectionID
+	case p.apiKey != "" || len(p.credentials) > 0:
+		path = "llm-gateway/" + m.orgID + "/providers/" + p.id
+	default:
+		return nil
+	}
+	return &path
 }
 
 func (m *Mock) providerNotFound(w http.ResponseWriter, id string) {
@@ -551,16 +636,20 @@ func (m *Mock) getProvider(w http.ResponseWriter, id string) {
 	mockapi.WriteJSON(w, http.StatusOK, m.providerView(p))
 }
 
-// providerCreateFields are the fields of POST /admin/providers.
+// providerCreateFields are the fields of POST /admin/providers: the docs' plus what Barndoor's
+// own clients send (enforce_health_check and the billing fields).
 var providerCreateFields = []string{
 	"name", "model_provider", "base_url", "auth_type", "api_key", "credentials", "connection_id", "catalog_id",
 	"models", "settings", "request_timeout_secs", "stream_idle_timeout_secs",
+	"enforce_health_check", "billing_mode", "billing_reason", "billing_note",
 }
 
-// providerUpdateFields are the fields of PUT /admin/providers/{id}, from the seed.
+// providerUpdateFields are the fields of PUT /admin/providers/{id}: the seed's plus what
+// Barndoor's own clients send.
 var providerUpdateFields = []string{
 	"name", "base_url", "auth_type", "api_key", "credentials", "enabled", "settings", "connection_id",
 	"request_timeout_secs", "stream_idle_timeout_secs",
+	"enforce_health_check", "billing_mode", "billing_reason", "billing_note",
 }
 
 func (m *Mock) createProvider(w http.ResponseWriter, body []byte) {
@@ -594,7 +683,10 @@ func (m *Mock) newProvider(obj map[string]json.RawMessage) (*provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &provider{id: mockapi.NewUUID(), enabled: true, userSettings: map[string]json.RawMessage{}}
+	p := &provider{
+		id: mockapi.NewUUID(), enabled: true, userSettings: map[string]json.RawMessage{},
+		enforceHealthCheck: true, billingMode: DefaultBillingMode,
+	}
 	if !present(obj, "name") {
 		return nil, badRequest("name is required")
 	}
@@ -680,6 +772,26 @@ func (m *Mock) newProvider(obj map[string]json.RawMessage) (*provider, error) {
 			return nil, err
 		}
 	}
+	if present(obj, "enforce_health_check") {
+		if p.enforceHealthCheck, err = boolValue(obj["enforce_health_check"], "enforce_health_check"); err != nil {
+			return nil, err
+		}
+	}
+	if present(obj, "billing_mode") {
+		if p.billingMode, err = enumValue(obj["billing_mode"], "billing_mode", BillingModes); err != nil {
+			return nil, err
+		}
+	}
+	if raw, ok := obj["billing_reason"]; ok {
+		if p.billingReason, err = nullableEnum(raw, "billing_reason", BillingReasons); err != nil {
+			return nil, err
+		}
+	}
+	if raw, ok := obj["billing_note"]; ok {
+		if p.billingNote, err = nullableNote(raw, "billing_note"); err != nil {
+			return nil, err
+		}
+	}
 	// models auto-creates model routes in the real service; the fake only checks its shape.
 	if present(obj, "models") {
 		var models []string
@@ -705,6 +817,14 @@ type providerUpdate struct {
 	setIdle      bool
 	idle         *int64
 	hasNewSecret bool
+	// enforceHealthCheck and billingMode are not nullable; the two billing set flags mark a
+	// field that was sent, null included.
+	enforceHealthCheck *bool
+	billingMode        *string
+	setBillingReason   bool
+	billingReason      *string
+	setBillingNote     bool
+	billingNote        *string
 }
 
 func (m *Mock) updateProvider(w http.ResponseWriter, id string, body []byte) {
@@ -817,6 +937,32 @@ func (m *Mock) parseProviderUpdate(obj map[string]json.RawMessage, p *provider) 
 			return u, err
 		}
 	}
+	if raw, ok := obj["enforce_health_check"]; ok {
+		b, err := boolValue(raw, "enforce_health_check")
+		if err != nil {
+			return u, err
+		}
+		u.enforceHealthCheck = &b
+	}
+	if raw, ok := obj["billing_mode"]; ok {
+		s, err := enumValue(raw, "billing_mode", BillingModes)
+		if err != nil {
+			return u, err
+		}
+		u.billingMode = &s
+	}
+	if raw, ok := obj["billing_reason"]; ok {
+		u.setBillingReason = true
+		if u.billingReason, err = nullableEnum(raw, "billing_reason", BillingReasons); err != nil {
+			return u, err
+		}
+	}
+	if raw, ok := obj["billing_note"]; ok {
+		u.setBillingNote = true
+		if u.billingNote, err = nullableNote(raw, "billing_note"); err != nil {
+			return u, err
+		}
+	}
 	return u, nil
 }
 
@@ -857,6 +1003,18 @@ func (u providerUpdate) apply(p *provider) {
 	}
 	if u.setIdle {
 		p.streamIdle = u.idle
+	}
+	if u.enforceHealthCheck != nil {
+		p.enforceHealthCheck = *u.enforceHealthCheck
+	}
+	if u.billingMode != nil {
+		p.billingMode = *u.billingMode
+	}
+	if u.setBillingReason {
+		p.billingReason = u.billingReason
+	}
+	if u.setBillingNote {
+		p.billingNote = u.billingNote
 	}
 }
 

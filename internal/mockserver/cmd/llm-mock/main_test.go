@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -174,5 +176,139 @@ func TestMissingTokenExits2(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout holds %q; scripts read a URL from it", stdout.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer the test may read while the process still writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startMock runs the binary with args and returns the root URL from its first stdout line and
+// its stderr; the process is killed when the test ends.
+func startMock(t *testing.T, bin string, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		lines <- strings.TrimSpace(line)
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case root := <-lines:
+		if u, err := url.Parse(root); err != nil || u.Scheme != "http" || u.Path != "" {
+			t.Fatalf("first stdout line %q is not the root URL", root)
+		}
+		return root, stderr
+	case <-time.After(30 * time.Second):
+		t.Fatal("no URL on stdout")
+		return "", nil
+	}
+}
+
+func TestClientCredentialsTokenTTLAndLatency(t *testing.T) {
+	bin := buildBinary(t)
+	const latency = 100 * time.Millisecond
+	// No --token: the issued tokens are the only way in.
+	root, stderr := startMock(t, bin, "--listen", "127.0.0.1:0", "--client-id", "ci", "--client-secret", "ci-secret",
+		"--token-ttl", "3s", "--latency", latency.String())
+	client := &http.Client{Timeout: 10 * time.Second}
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"ci"}, "client_secret": {"ci-secret"}}
+	resp, err := client.PostForm(root+"/oauth/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || answer.AccessToken == "" || answer.TokenType != "Bearer" || answer.ExpiresIn != 3 {
+		t.Fatalf("token answer: %d %+v %v", resp.StatusCode, answer, err)
+	}
+
+	start := time.Now()
+	req, _ := http.NewRequest(http.MethodGet, root+"/api/llm-gateway/admin/providers", nil)
+	req.Header.Set("Authorization", "Bearer "+answer.AccessToken)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET with the issued token: %d", resp.StatusCode)
+	}
+	if elapsed := time.Since(start); elapsed < latency {
+		t.Errorf("--latency %v answered after %v", latency, elapsed)
+	}
+	if !strings.Contains(stderr.String(), root+"/oauth/token") {
+		t.Errorf("stderr does not name the token endpoint: %s", stderr.String())
+	}
+
+	resp, err = client.Get(root + "/_mock/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "ci-secret") || strings.Contains(string(body), answer.AccessToken) {
+		t.Errorf("the journal holds the secret or the token: %s", body)
+	}
+	if !strings.Contains(string(body), `"/oauth/token"`) {
+		t.Errorf("the journal misses the token request: %s", body)
+	}
+}
+
+func TestBadFlagsExit2(t *testing.T) {
+	bin := buildBinary(t)
+	for _, args := range [][]string{
+		{"--client-id", "ci"},
+		{"--token", "t", "--client-secret", "s"},
+		{"--client-id", "ci", "--client-secret", "s", "--token-ttl", "500ms"},
+		{"--token", "t", "--latency", "-1s"},
+		{"--token", "t", "--latency", "soon"},
+	} {
+		cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0"}, args...)...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if code := waitExit(t, cmd, 15*time.Second); code != 2 {
+			t.Errorf("%v: exit code %d, want 2", args, code)
+		}
+		if stdout.Len() != 0 || stderr.Len() == 0 {
+			t.Errorf("%v: stdout %q, stderr %q", args, stdout.String(), stderr.String())
+		}
 	}
 }

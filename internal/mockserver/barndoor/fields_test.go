@@ -1,0 +1,189 @@
+package barndoor_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver/barndoor"
+)
+
+func TestNewerFieldsDefaults(t *testing.T) {
+	f := newFake(t)
+	p := f.create(minimal("defaults"))
+	for k, want := range map[string]any{
+		"enforce_health_check": true, "billing_mode": "per_token", "health_status": "unverified",
+		"health_detail": nil, "health_checked_at": nil, "secret_path": nil,
+	} {
+		if got, ok := p[k]; !ok || !jsonEqual(got, want) {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, want)
+		}
+	}
+	// Null billing_reason and billing_note are omitted, not answered as null.
+	for _, k := range []string{"billing_reason", "billing_note"} {
+		if _, ok := p[k]; ok {
+			t.Errorf("%s is present while null: %v", k, p)
+		}
+	}
+	// On create an explicit null means the same as an omitted field.
+	q := f.create(map[string]any{"name": "nulls", "model_provider": "openai", "enforce_health_check": nil, "billing_mode": nil, "billing_reason": nil, "billing_note": nil})
+	if q["enforce_health_check"] != true || q["billing_mode"] != "per_token" || q["billing_reason"] != nil || q["billing_note"] != nil {
+		t.Errorf("create with nulls = %v", q)
+	}
+}
+
+func TestNewerFieldsStoredAndReturned(t *testing.T) {
+	f := newFake(t)
+	note := strings.Repeat("é", barndoor.MaxBillingNoteLength) // Characters, not bytes.
+	p := f.create(map[string]any{
+		"name": "billed", "model_provider": "openai", "enforce_health_check": false, "billing_mode": "not_metered",
+		"billing_reason": "subscription", "billing_note": note, "models": []string{"gpt-4o", "gpt-4o-mini"},
+	})
+	id, _ := p["id"].(string)
+	check := func(step string, got map[string]any, want map[string]any) {
+		t.Helper()
+		for k, v := range want {
+			if v == nil {
+				if _, ok := got[k]; ok {
+					t.Errorf("%s: %s = %v, want it omitted", step, k, got[k])
+				}
+				continue
+			}
+			if !jsonEqual(got[k], v) {
+				t.Errorf("%s: %s = %v, want %v", step, k, got[k], v)
+			}
+		}
+		if again := f.do(http.MethodGet, providersPath+"/"+id, nil).object(t); !jsonEqual(again, got) {
+			t.Errorf("%s: GET differs from the answer:\n got %v\nwant %v", step, again, got)
+		}
+	}
+	check("create", p, map[string]any{"enforce_health_check": false, "billing_mode": "not_metered", "billing_reason": "subscription", "billing_note": note})
+	check("put other fields", f.put(id, map[string]any{"name": "billed-2"}),
+		map[string]any{"enforce_health_check": false, "billing_mode": "not_metered", "billing_reason": "subscription", "billing_note": note})
+	check("put new values", f.put(id, map[string]any{"enforce_health_check": true, "billing_reason": "local", "billing_note": ""}),
+		map[string]any{"enforce_health_check": true, "billing_mode": "not_metered", "billing_reason": "local", "billing_note": ""})
+	check("put nulls clear", f.put(id, map[string]any{"billing_reason": nil, "billing_note": nil, "billing_mode": "per_token"}),
+		map[string]any{"enforce_health_check": true, "billing_mode": "per_token", "billing_reason": nil, "billing_note": nil})
+}
+
+func TestNewerFieldsValidation(t *testing.T) {
+	f := newFake(t)
+	p := f.create(minimal("valid"))
+	id, _ := p["id"].(string)
+	tooLong := strings.Repeat("x", barndoor.MaxBillingNoteLength+1)
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"enforce_health_check not a bool", map[string]any{"enforce_health_check": "true"}, "enforce_health_check must be a boolean"},
+		{"billing_mode unknown", map[string]any{"billing_mode": "free"}, "billing_mode must be one of per_token, not_metered"},
+		{"billing_mode not a string", map[string]any{"billing_mode": 1}, "billing_mode must be one of"},
+		{"billing_reason unknown", map[string]any{"billing_reason": "gift"}, "billing_reason must be one of subscription, local, external, other"},
+		{"billing_note too long", map[string]any{"billing_note": tooLong}, "billing_note must be at most 200 characters"},
+		{"billing_note not a string", map[string]any{"billing_note": 5}, "billing_note must be a string"},
+		{"unknown field", map[string]any{"billing_plan": "x"}, "unknown field `billing_plan`"},
+		// Response-only fields are not request fields.
+		{"read-only health_status", map[string]any{"health_status": "healthy"}, "unknown field `health_status`"},
+		{"read-only secret_path", map[string]any{"secret_path": "x"}, "unknown field `secret_path`"},
+	} {
+		t.Run("create "+c.name, func(t *testing.T) {
+			body := minimal("refused")
+			for k, v := range c.body {
+				body[k] = v
+			}
+			expectError(t, f.do(http.MethodPost, providersPath, body), http.StatusBadRequest, "invalid_request_error", c.want)
+		})
+		t.Run("put "+c.name, func(t *testing.T) {
+			expectError(t, f.do(http.MethodPut, providersPath+"/"+id, c.body), http.StatusBadRequest, "invalid_request_error", c.want)
+		})
+	}
+	// Only billing_reason and billing_note clear with null; the other two are not nullable.
+	for _, field := range []string{"enforce_health_check", "billing_mode"} {
+		expectError(t, f.do(http.MethodPut, providersPath+"/"+id, map[string]any{field: nil}), http.StatusBadRequest, "invalid_request_error", field)
+	}
+	if got := f.do(http.MethodGet, providersPath+"/"+id, nil).object(t); !jsonEqual(got, p) {
+		t.Errorf("refused requests changed the provider:\n got %v\nwant %v", got, p)
+	}
+	if list := f.do(http.MethodGet, providersPath, nil); len(list.body.([]any)) != 1 {
+		t.Errorf("refused creates stored providers: %s", list.raw)
+	}
+}
+
+func TestSecretPathIsOpaqueAndFollowsTheSecret(t *testing.T) {
+	f := newFake(t)
+	connID := f.createConnection("vault", "openai")
+	none := f.create(minimal("none"))
+	own := f.create(map[string]any{"name": "own", "model_provider": "openai", "api_key": secretKey})
+	shared := f.create(map[string]any{"name": "shared", "model_provider": "openai", "connection_id": connID})
+	if none["secret_path"] != nil {
+		t.Errorf("a provider without a secret has secret_path %v", none["secret_path"])
+	}
+	ownPath, _ := own["secret_path"].(string)
+	sharedPath, _ := shared["secret_path"].(string)
+	if ownPath == "" || sharedPath == "" || ownPath == sharedPath || strings.Contains(ownPath, secretKey) {
+		t.Errorf("secret_path own %q, shared %q", ownPath, sharedPath)
+	}
+	if !strings.Contains(sharedPath, connID) {
+		t.Errorf("a provider on a connection has secret_path %q, want the connection's", sharedPath)
+	}
+}
+
+// TestBarndoorOwnClientConverges behaves like Barndoor's own Terraform provider: create always
+// sends enforce_health_check, and every update re-sends the whole object as read back. After
+// create and update, a read returns what was sent (settings as a superset).
+func TestBarndoorOwnClientConverges(t *testing.T) {
+	f := newFake(t)
+	create := map[string]any{
+		"name": "converge", "model_provider": "anthropic", "base_url": "https://api.anthropic.com",
+		"auth_type": "x_api_key", "api_key": secretKey, "settings": map[string]any{"team": "ml"},
+		"enforce_health_check": true,
+	}
+	created := f.create(create)
+	id, _ := created["id"].(string)
+	expectSent(t, "create", created, create)
+
+	// The update sends every field: changed ones and the rest as read back.
+	update := map[string]any{
+		"name": "converge-2", "base_url": created["base_url"], "auth_type": created["auth_type"], "api_key": secretKey,
+		"settings": created["settings"], "enabled": false, "enforce_health_check": false,
+		"billing_mode": "not_metered", "billing_reason": "external", "billing_note": "billed by the vendor",
+	}
+	updated := f.put(id, update)
+	expectSent(t, "update", updated, update)
+	read := f.do(http.MethodGet, providersPath+"/"+id, nil).object(t)
+	expectSent(t, "read", read, update)
+
+	// The next refresh re-sends what it read: nothing changes but updated_at.
+	again := map[string]any{}
+	for _, k := range []string{"name", "base_url", "auth_type", "settings", "enabled", "enforce_health_check", "billing_mode", "billing_reason", "billing_note"} {
+		again[k] = read[k]
+	}
+	unchanged := f.put(id, again)
+	read["updated_at"] = unchanged["updated_at"]
+	if !jsonEqual(unchanged, read) {
+		t.Errorf("re-sending what was read changed the provider:\n got %v\nwant %v", unchanged, read)
+	}
+}
+
+// expectSent checks that got holds every field of sent (api_key aside: it is never returned),
+// with settings as a superset.
+func expectSent(t *testing.T, step string, got, sent map[string]any) {
+	t.Helper()
+	for k, v := range sent {
+		switch k {
+		case "api_key":
+		case "settings":
+			gotSettings, _ := got["settings"].(map[string]any)
+			for sk, sv := range v.(map[string]any) {
+				if !jsonEqual(gotSettings[sk], sv) {
+					t.Errorf("%s: settings.%s = %v, want %v", step, sk, gotSettings[sk], sv)
+				}
+			}
+		default:
+			if !jsonEqual(got[k], v) {
+				t.Errorf("%s: %s = %v, want %v", step, k, got[k], v)
+			}
+		}
+	}
+}
