@@ -7,50 +7,52 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
+// The plan-time checks read the raw Terraform values rather than the whole model: they run for
+// every record on every plan, and decoding the model through reflection cost more than the
+// checks themselves.
+
 // ValidateConfig checks what needs no platform: a version without its write-only value is caught by
-// the schema validators; here a write-only value left without a version is reported clearly.
-func (r *llmProviderResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg llmProviderResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !cfg.ExtraKwargs.IsNull() && !cfg.ExtraKwargs.IsUnknown() && !cfg.BaseURL.IsNull() {
-		if obj, err := parseJSONObject(cfg.ExtraKwargs.ValueString()); err == nil {
+// the schema validators; here the same value set in two places is reported clearly.
+func (r *llmProviderResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	cfg := rawAttributes(req.Config.Raw)
+	if extra, ok := knownString(cfg["extra_kwargs"]); ok && !cfg["base_url"].IsNull() {
+		if obj, err := parseJSONObject(extra); err == nil {
 			if _, ok := obj["base_url"]; ok {
 				resp.Diagnostics.AddAttributeError(path.Root("extra_kwargs"), "Conflicting Base URL",
 					"extra_kwargs holds \"base_url\" while the base_url attribute is set. Set the base URL in one place: the base_url attribute.")
 			}
 		}
 	}
-	if !cfg.Credentials.IsNull() && !cfg.Credentials.IsUnknown() && !cfg.APIKey.IsNull() {
-		if _, ok := cfg.Credentials.Elements()["api_key"]; ok {
-			resp.Diagnostics.AddAttributeError(path.Root("credentials"), "Conflicting API Key",
-				"credentials holds \"api_key\" while the api_key attribute is set. Set the API key in one place: api_key (or api_key_wo).")
+	if credentials := cfg["credentials"]; credentials.IsKnown() && !credentials.IsNull() && !cfg["api_key"].IsNull() {
+		var elements map[string]tftypes.Value
+		if credentials.As(&elements) == nil {
+			if _, ok := elements["api_key"]; ok {
+				resp.Diagnostics.AddAttributeError(path.Root("credentials"), "Conflicting API Key",
+					"credentials holds \"api_key\" while the api_key attribute is set. Set the API key in one place: api_key (or api_key_wo).")
+			}
 		}
 	}
 }
 
 // ModifyPlan applies what depends on the configured platform: n/a attributes, required
 // attributes, accepted model providers and the fields that force replacement.
-func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *llmProviderResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
 	spec := r.data.Spec
-	var cfg, plan llmProviderResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	cfg := rawAttributes(req.Config.Raw)
+	configured := map[string]bool{}
+	for name := range attributeFields {
+		// Unknown counts as set: it will be set.
+		configured[name] = !cfg[name].IsNull()
 	}
-	configured := configuredAttributes(cfg)
 	for _, attrName := range sortedKeys(configured) {
 		if !configured[attrName] {
 			continue
@@ -75,22 +77,17 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 			resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute", msg)
 		}
 	}
-	if !cfg.ModelProvider.IsNull() && !cfg.ModelProvider.IsUnknown() && spec.Supports(platform.FieldModelProvider) &&
-		!spec.AcceptsModelProvider(cfg.ModelProvider.ValueString()) {
+	if modelProvider, ok := knownString(cfg["model_provider"]); ok && spec.Supports(platform.FieldModelProvider) && !spec.AcceptsModelProvider(modelProvider) {
 		resp.Diagnostics.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
-			fmt.Sprintf("The %s platform does not accept model_provider %q. Allowed values: %s.", spec.Name, cfg.ModelProvider.ValueString(), strings.Join(spec.ModelProviders, ", ")))
+			fmt.Sprintf("The %s platform does not accept model_provider %q. Allowed values: %s.", spec.Name, modelProvider, strings.Join(spec.ModelProviders, ", ")))
 	}
 	if resp.Diagnostics.HasError() || creating {
 		return
 	}
 
-	var state llmProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	state := rawAttributes(req.State.Raw)
 	// Some platforms detach a record from its connection only together with a direct credential.
-	if spec.Fields[platform.FieldConnectionID].DetachNeedsCredential && !state.ConnectionID.IsNull() && cfg.ConnectionID.IsNull() &&
+	if spec.Fields[platform.FieldConnectionID].DetachNeedsCredential && !state["connection_id"].IsNull() && cfg["connection_id"].IsNull() &&
 		!configured["api_key"] && !configured["api_key_wo"] && !configured["credentials"] && !configured["credentials_wo"] {
 		resp.Diagnostics.AddAttributeError(path.Root("connection_id"), "Direct Credential Required To Detach",
 			fmt.Sprintf("Removing connection_id detaches the record from its shared credential, and %s then needs a direct credential in the same request. "+
@@ -105,7 +102,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 			continue
 		}
 		wo := string(f) + "_wo"
-		if !configured[string(f)] && !configured[wo] && (!attributeValues(state)[string(f)].IsNull() || !attributeValues(state)[wo+"_version"].IsNull()) {
+		if !configured[string(f)] && !configured[wo] && (!state[string(f)].IsNull() || !state[wo+"_version"].IsNull()) {
 			resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Required Secret Cannot Be Removed",
 				fmt.Sprintf("The %s platform requires %q and cannot clear it, so it cannot be removed from the configuration. "+
 					"Set %q, or %q with %q, to the value it should have.", spec.Name, f, f, wo, wo+"_version"))
@@ -114,12 +111,30 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	planValues, priorValues := attributeValues(plan), attributeValues(state)
+	plan := rawAttributes(req.Plan.Raw)
 	for _, f := range spec.SupportedFields() {
-		if spec.Fields[f].Replace && !planValues[string(f)].Equal(priorValues[string(f)]) {
+		if spec.Fields[f].Replace && !plan[string(f)].Equal(state[string(f)]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(string(f)))
 		}
 	}
+}
+
+// rawAttributes splits an object value into its attributes; a null or unknown object has none.
+func rawAttributes(v tftypes.Value) map[string]tftypes.Value {
+	var attrs map[string]tftypes.Value
+	if !v.IsKnown() || v.IsNull() || v.As(&attrs) != nil {
+		return nil
+	}
+	return attrs
+}
+
+// knownString is a string attribute's value when it is known and not null.
+func knownString(v tftypes.Value) (string, bool) {
+	var s string
+	if !v.IsKnown() || v.IsNull() || v.As(&s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -129,26 +144,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// attributeValues gives the configurable attributes by name, for generic comparisons.
-func attributeValues(m llmProviderResourceModel) map[string]attr.Value {
-	return map[string]attr.Value{
-		"provider_id": m.ProviderID, "name": m.Name, "model_provider": m.ModelProvider, "base_url": m.BaseURL,
-		"enabled": m.Enabled, "api_key": m.APIKey, "api_key_wo": m.APIKeyWO, "api_key_wo_version": m.APIKeyWOVersion,
-		"secret": m.Secret, "secret_wo": m.SecretWO, "secret_wo_version": m.SecretWOVersion,
-		"credentials": m.Credentials, "credentials_wo": m.CredentialsWO, "credentials_wo_version": m.CredentialsWOVersion,
-		"workspace_id": m.WorkspaceID, "auth_type": m.AuthType, "connection_id": m.ConnectionID, "catalog_id": m.CatalogID,
-		"settings": m.Settings, "extra_kwargs": m.ExtraKwargs, "request_timeout_secs": m.RequestTimeoutSecs,
-		"stream_idle_timeout_secs": m.StreamIdleTimeoutSecs,
-	}
-}
-
-// configuredAttributes reports which configurable attributes the configuration sets (unknown counts as set).
-func configuredAttributes(cfg llmProviderResourceModel) map[string]bool {
-	out := map[string]bool{}
-	for name, v := range attributeValues(cfg) {
-		out[name] = !v.IsNull()
-	}
-	return out
 }
