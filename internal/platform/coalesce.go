@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"strings"
 	"sync"
 )
 
@@ -9,8 +10,16 @@ import (
 // platform where there are no workspaces) instead of one request each. Every write through the
 // wrapper starts a new generation: a list that began before a write is never served to a read
 // that follows it, so a read after a write in the same run is never stale.
+//
+// It also serves the create flow's extra reads from lists shared by every create of the run: the
+// existence check before an upsert (one list per workspace, confirmed by a direct read only when
+// it finds a match) and the read-back of an id-only create answer (batched: reads that arrive
+// while a list is in flight share the next one).
 func NewCoalescingClient(c Client) Client {
-	return &coalescingClient{Client: c, lists: map[string]*listCall{}}
+	return &coalescingClient{
+		Client: c, lists: map[string]*listCall{}, snapshots: map[string]*listCall{},
+		readBacks: map[string]*readBackQueue{}, createdKeys: map[string]bool{}, deletedIDs: map[string]bool{},
+	}
 }
 
 type coalescingClient struct {
@@ -18,6 +27,12 @@ type coalescingClient struct {
 	mu         sync.Mutex
 	generation uint64
 	lists      map[string]*listCall
+	// snapshots are the lists the existence checks share, one per workspace for the whole run;
+	// createdKeys and deletedIDs are what this client changed since they were taken.
+	snapshots   map[string]*listCall
+	createdKeys map[string]bool
+	deletedIDs  map[string]bool
+	readBacks   map[string]*readBackQueue
 }
 
 type listCall struct {
@@ -59,10 +74,16 @@ func (c *coalescingClient) list(workspace string) *listCall {
 	if call, ok := c.lists[workspace]; ok && call.generation == c.generation {
 		return call
 	}
-	call := &listCall{generation: c.generation, done: make(chan struct{})}
+	call := c.startList(workspace, c.generation)
 	c.lists[workspace] = call
+	return call
+}
+
+// startList starts a list call of the workspace. The list outlives any single caller's context:
+// other reads wait on it too.
+func (c *coalescingClient) startList(workspace string, generation uint64) *listCall {
+	call := &listCall{generation: generation, done: make(chan struct{})}
 	go func() {
-		// The list outlives any single caller's context: other reads wait on it too.
 		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
 		defer cancel()
 		call.records, call.err = c.Client.List(ctx, ListOptions{WorkspaceID: workspace})
@@ -77,11 +98,19 @@ func (c *coalescingClient) invalidate() {
 	c.generation++
 }
 
-// Create invalidates listed records before and after the write.
+// Create invalidates listed records before and after the write, and remembers the unique key it
+// took for later existence checks.
 func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error) {
 	c.invalidate()
 	defer c.invalidate()
-	return c.Client.Create(ctx, r)
+	created, err := c.Client.Create(ctx, r)
+	if err == nil || created.ID != "" {
+		c.mu.Lock()
+		c.createdKeys[c.keyOf(r)] = true
+		delete(c.deletedIDs, created.ID)
+		c.mu.Unlock()
+	}
+	return created, err
 }
 
 // Update invalidates listed records before and after the write.
@@ -91,11 +120,131 @@ func (c *coalescingClient) Update(ctx context.Context, ref Ref, p Patch) (Record
 	return c.Client.Update(ctx, ref, p)
 }
 
-// Delete invalidates listed records before and after the write.
+// Delete invalidates listed records before and after the write, and remembers the deleted id
+// for later existence checks.
 func (c *coalescingClient) Delete(ctx context.Context, ref Ref) error {
 	c.invalidate()
 	defer c.invalidate()
-	return c.Client.Delete(ctx, ref)
+	err := c.Client.Delete(ctx, ref)
+	if err == nil {
+		c.mu.Lock()
+		c.deletedIDs[ref.ID] = true
+		if c.Client.Spec().UniqueKeyIsID {
+			delete(c.createdKeys, c.fold(ref.ID))
+		}
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// keyOf is the record's unique key as the platform compares it.
+func (c *coalescingClient) keyOf(r Record) string {
+	return c.fold(r.KeyValue(c.Client.Spec().UniqueKey))
+}
+
+func (c *coalescingClient) fold(key string) string {
+	spec := c.Client.Spec()
+	if spec.Fields[spec.UniqueKey].FoldCase {
+		return strings.ToLower(key)
+	}
+	return key
+}
+
+// checkExisting tells whether a record with r's unique key exists, from one list per workspace
+// shared by every check of the run and what this client has created and deleted since. A match
+// is confirmed by a direct lookup, so a record deleted out of band after the list was taken never
+// blocks a create; a record created out of band after it is caught by the create itself, whose
+// answer says when it changed an existing record (Spec.Create.ExpectStatus).
+func (c *coalescingClient) checkExisting(ctx context.Context, r Record) (Record, bool, error) {
+	key, workspace := c.keyOf(r), r.WorkspaceID
+	c.mu.Lock()
+	snap, ok := c.snapshots[workspace]
+	if !ok {
+		snap = c.startList(workspace, 0)
+		c.snapshots[workspace] = snap
+	}
+	c.mu.Unlock()
+	select {
+	case <-snap.done:
+	case <-ctx.Done():
+		return Record{}, false, ctx.Err()
+	}
+	if snap.err != nil {
+		return FindExisting(ctx, c.Client, r)
+	}
+	c.mu.Lock()
+	seen := c.createdKeys[key]
+	for _, rec := range snap.records {
+		if c.keyOf(rec) == key && !c.deletedIDs[rec.ID] {
+			seen = true
+		}
+	}
+	c.mu.Unlock()
+	if !seen {
+		return Record{}, false, nil
+	}
+	return FindExisting(ctx, c.Client, r)
+}
+
+// readBackQueue batches the read-backs of one workspace: at most one list in flight, and the
+// reads that arrive meanwhile wait for the next one, which starts when it ends. A list that began
+// before a create finished never serves that create's read-back.
+type readBackQueue struct {
+	inFlight, next *listCall
+}
+
+// readBack reads a record its create just made, from a list that began after the create ended.
+func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error) {
+	c.mu.Lock()
+	q := c.readBacks[ref.WorkspaceID]
+	if q == nil {
+		q = &readBackQueue{}
+		c.readBacks[ref.WorkspaceID] = q
+	}
+	call := q.next
+	switch {
+	case call != nil:
+		// It has not started yet, so it will see this create.
+	case q.inFlight == nil:
+		call = c.startReadBack(ref.WorkspaceID, q, &listCall{done: make(chan struct{})})
+	default:
+		call = &listCall{done: make(chan struct{})}
+		q.next = call
+	}
+	c.mu.Unlock()
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return Record{}, ctx.Err()
+	}
+	if call.err == nil {
+		for _, r := range call.records {
+			if r.ID == ref.ID {
+				return r, nil
+			}
+		}
+	}
+	return c.Client.Get(ctx, ref)
+}
+
+// startReadBack runs call as the queue's list in flight and, when it ends, starts the next one.
+// The caller holds c.mu.
+func (c *coalescingClient) startReadBack(workspace string, q *readBackQueue, call *listCall) *listCall {
+	q.inFlight = call
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
+		call.records, call.err = c.Client.List(ctx, ListOptions{WorkspaceID: workspace})
+		cancel()
+		close(call.done)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		q.inFlight = nil
+		if next := q.next; next != nil {
+			q.next = nil
+			c.startReadBack(workspace, q, next)
+		}
+	}()
+	return call
 }
 
 // Unwrap returns the wrapped client.

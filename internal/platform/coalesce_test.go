@@ -18,6 +18,10 @@ import (
 type fakeClient struct {
 	name       platform.Name
 	readByList bool
+	// spec, when set, replaces the spec made from name and readByList.
+	spec *platform.Spec
+	// createAnswersIDOnly makes Create answer the id alone, as an id-only platform does.
+	createAnswersIDOnly bool
 
 	mu      sync.Mutex
 	records []platform.Record
@@ -39,6 +43,9 @@ func newFakeClient(name platform.Name, records ...platform.Record) *fakeClient {
 const flashbackName platform.Name = "flashback"
 
 func (f *fakeClient) Spec() platform.Spec {
+	if f.spec != nil {
+		return *f.spec
+	}
 	return platform.Spec{Name: f.name, ReadByList: f.readByList}
 }
 
@@ -88,6 +95,9 @@ func (f *fakeClient) Create(_ context.Context, r platform.Record) (platform.Reco
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.records = append(f.records, r)
+	if f.createAnswersIDOnly {
+		return platform.Record{ID: r.ID}, nil
+	}
 	return r, nil
 }
 
@@ -442,4 +452,111 @@ func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// keyedFake is a fakeClient whose platform checks the unique key before an upsert (as keywordsai
+// does) or reads a create back through its list (as flashback does).
+func keyedFake(spec platform.Spec, records ...platform.Record) *fakeClient {
+	f := newFakeClient(spec.Name, records...)
+	f.spec = &spec
+	return f
+}
+
+func TestCoalesceExistenceChecksShareOneList(t *testing.T) {
+	ctx := context.Background()
+	spec := platform.Spec{Name: "upsert", UniqueKey: platform.FieldProviderID, UniqueKeyIsID: true,
+		Fields: map[platform.Field]platform.FieldSpec{platform.FieldProviderID: {}}, Create: platform.CreateFlow{CheckExisting: true}}
+	fake := keyedFake(spec, platform.Record{ID: "taken", ProviderID: "taken"}, platform.Record{ID: "gone", ProviderID: "gone"})
+	c := platform.NewCoalescingClient(fake)
+
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("new-%d", i)
+			if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, ProviderID: id}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := fake.lists.Load(); got != 1 {
+		t.Errorf("%d creates made %d existence lists, want 1 shared", n, got)
+	}
+	if got := fake.gets.Load(); got != 0 {
+		t.Errorf("creates of free keys made %d direct reads, want 0", got)
+	}
+	// A key the list holds is confirmed by a direct read, and refused.
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "taken", ProviderID: "taken"}); !platform.IsConflict(err) {
+		t.Fatalf("create of a taken key = %v, want a conflict", err)
+	}
+	// A key this client created since the list was taken is seen too.
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "new-1", ProviderID: "new-1"}); !platform.IsConflict(err) {
+		t.Fatalf("create of a key created in this run = %v, want a conflict", err)
+	}
+	// A record deleted by this client, or out of band since the list, does not block a create.
+	if err := c.Delete(ctx, platform.Ref{ID: "new-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "new-2", ProviderID: "new-2"}); err != nil {
+		t.Fatalf("create after this client deleted the key = %v", err)
+	}
+	fake.mu.Lock()
+	fake.records = slices.DeleteFunc(fake.records, func(r platform.Record) bool { return r.ID == "gone" })
+	fake.mu.Unlock()
+	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "gone", ProviderID: "gone"}); err != nil {
+		t.Fatalf("create of a key deleted out of band since the list = %v; the stale list blocked it", err)
+	}
+	if got := fake.lists.Load(); got != 1 {
+		t.Errorf("lists = %d, want still 1", got)
+	}
+}
+
+func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
+	ctx := context.Background()
+	spec := platform.Spec{Name: "idonly", ReadByList: true, Create: platform.CreateFlow{AnswerHoldsIDOnly: true}}
+	fake := keyedFake(spec)
+	fake.createAnswersIDOnly = true
+	gate := fake.gate(1)
+	c := platform.NewCoalescingClient(fake)
+
+	// The first read-back holds its list in flight; the creates that finish meanwhile wait for the
+	// next list, which starts after every one of them ended, and share it.
+	first := make(chan error, 1)
+	go func() {
+		_, err := platform.CreateRecord(ctx, c, platform.Record{ID: "r0", Name: "n0"})
+		first <- err
+	}()
+	fake.waitListStarted(t, 1)
+	const n = 10
+	var wg sync.WaitGroup
+	for i := 1; i <= n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("r%d", i)
+			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id})
+			if err != nil || got.Name != "n"+id {
+				t.Errorf("CreateRecord(%s) = %+v, %v; want it read back", id, got, err)
+			}
+		}()
+	}
+	// Let every create reach its read-back before the first list ends.
+	for fake.creates.Load() < n+1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(gate)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.lists.Load(); got != 2 {
+		t.Errorf("%d read-backs made %d lists, want 2 (the one in flight and one shared by the rest)", n+1, got)
+	}
+	if got := fake.gets.Load(); got != 0 {
+		t.Errorf("read-backs fell back to %d direct reads: a list that began before a create served its read-back", got)
+	}
 }

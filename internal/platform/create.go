@@ -15,9 +15,7 @@ import (
 func CreateRecord(ctx context.Context, c Client, r Record) (Record, error) {
 	spec := c.Spec()
 	if spec.Create.CheckExisting {
-		// The check reads the platform directly: a list shared with other reads could predate a
-		// record that appeared since.
-		if _, found, err := FindExisting(ctx, unwrap(c), r); err != nil {
+		if _, found, err := checkExisting(ctx, c, r); err != nil {
 			return Record{}, err
 		} else if found {
 			key := spec.UniqueKey
@@ -32,7 +30,7 @@ func CreateRecord(ctx context.Context, c Client, r Record) (Record, error) {
 		return created, err
 	}
 	if spec.Create.AnswerHoldsIDOnly {
-		stored, err := c.Get(ctx, Ref{ID: created.ID, WorkspaceID: r.WorkspaceID})
+		stored, err := readBack(ctx, c, Ref{ID: created.ID, WorkspaceID: r.WorkspaceID})
 		if err != nil {
 			made := r
 			made.ID = created.ID
@@ -117,10 +115,24 @@ func FindExisting(ctx context.Context, c Client, r Record) (Record, bool, error)
 	}
 }
 
-// unwrap returns the client a wrapper (the coalescing client) wraps, or c itself.
-func unwrap(c Client) Client {
-	if w, ok := c.(interface{ Unwrap() Client }); ok {
-		return w.Unwrap()
+// checkExisting looks the unique key up through a list shared by the run's creates where the
+// client offers one (the coalescing client), else directly.
+func checkExisting(ctx context.Context, c Client, r Record) (Record, bool, error) {
+	if shared, ok := c.(interface {
+		checkExisting(context.Context, Record) (Record, bool, error)
+	}); ok {
+		return shared.checkExisting(ctx, r)
 	}
-	return c
+	return FindExisting(ctx, c, r)
+}
+
+// readBack reads a record its create just made, through a batched list where the client offers
+// one (the coalescing client), else directly.
+func readBack(ctx context.Context, c Client, ref Ref) (Record, error) {
+	if batched, ok := c.(interface {
+		readBack(context.Context, Ref) (Record, error)
+	}); ok {
+		return batched.readBack(ctx, ref)
+	}
+	return c.Get(ctx, ref)
 }
