@@ -73,9 +73,10 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	if !r.requireConfigured(&resp.Diagnostics) {
 		return
 	}
-	var plan, cfg llmProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	plan, diags := modelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	cfg, diags := modelFrom(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -99,7 +100,7 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	serverKeys := serverAddedKeys(r.data.Spec, rec.Settings, created.Settings)
 	plan.applyRecord(r.data.Spec, created, serverKeys)
 	resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	if err != nil {
 		// The record exists but a follow-up step failed: state keeps it, and Terraform taints it.
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
@@ -159,8 +160,8 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	if !r.requireConfigured(&resp.Diagnostics) {
 		return
 	}
-	var state llmProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := modelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -179,17 +180,19 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	state.applyRecord(r.data.Spec, rec, loadServerKeys(ctx, r.data.Spec, req.Private))
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 }
 
 func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	if !r.requireConfigured(&resp.Diagnostics) {
 		return
 	}
-	var plan, state, cfg llmProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	plan, diags := modelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := modelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	cfg, diags := modelFrom(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,7 +219,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	if patch.Empty() {
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
 		plan.UpdatedAt = state.UpdatedAt
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "updating llm_provider", map[string]any{"id": state.ID.ValueString(), "fields": fmt.Sprint(patch.Fields)})
@@ -237,7 +240,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 		keepPlanned(&result, plan)
 	}
 	fillUnknown(&result, state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, result)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, result)...)
 }
 
 // keepPlanned restores the configured attributes after mapping a response, so the state after
@@ -279,8 +282,8 @@ func (r *llmProviderResource) Delete(ctx context.Context, req resource.DeleteReq
 	if !r.requireConfigured(&resp.Diagnostics) {
 		return
 	}
-	var state llmProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := modelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -8,9 +8,12 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
@@ -265,4 +268,119 @@ func returnedWithout(spec platform.Spec, rec platform.Record, f platform.Field) 
 		return !rec.IsSet(fs.Within) && !rec.IsSet(f)
 	}
 	return !rec.IsSet(f)
+}
+
+// The model is converted to and from Terraform values by hand: the framework's reflection
+// compiles a regular expression for every struct field on every Get and Set, which cost more
+// per record than the rest of a read. modelFields names every attribute; a test checks it
+// against the schema, so an attribute added to one and not the other fails.
+
+// modelFields maps each attribute name to the model's field that holds it.
+func (m *llmProviderResourceModel) modelFields() map[string]any {
+	return map[string]any{
+		"id": &m.ID, "provider_id": &m.ProviderID, "name": &m.Name, "model_provider": &m.ModelProvider,
+		"base_url": &m.BaseURL, "enabled": &m.Enabled, "api_key": &m.APIKey, "api_key_wo": &m.APIKeyWO,
+		"api_key_wo_version": &m.APIKeyWOVersion, "secret": &m.Secret, "secret_wo": &m.SecretWO,
+		"secret_wo_version": &m.SecretWOVersion, "credentials": &m.Credentials, "credentials_wo": &m.CredentialsWO,
+		"credentials_wo_version": &m.CredentialsWOVersion, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
+		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
+		"extra_kwargs": &m.ExtraKwargs, "request_timeout_secs": &m.RequestTimeoutSecs,
+		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
+		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "timeouts": &m.Timeouts,
+	}
+}
+
+// timeoutsType is the type of the timeouts block, the one timeouts.Block builds for all four operations.
+var timeoutsType = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: map[string]attr.Type{
+	"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+}}}
+
+// stringMapType is the type of the credentials attributes.
+var stringMapType = types.MapType{ElemType: types.StringType}
+
+// modelFrom reads a plan, state or configuration value into the model.
+func modelFrom(ctx context.Context, raw tftypes.Value) (llmProviderResourceModel, diag.Diagnostics) {
+	var m llmProviderResourceModel
+	var diags diag.Diagnostics
+	attrs := rawAttributes(raw)
+	for name, field := range m.modelFields() {
+		v, ok := attrs[name]
+		if !ok {
+			diags.AddError("Unexpected Resource Value", fmt.Sprintf("The value has no %q attribute. This is always a bug in the provider. Please report it to the provider developers.", name))
+			continue
+		}
+		var err error
+		switch f := field.(type) {
+		case *types.String:
+			var val attr.Value
+			if val, err = types.StringType.ValueFromTerraform(ctx, v); err == nil {
+				*f = val.(types.String)
+			}
+		case *types.Bool:
+			var val attr.Value
+			if val, err = types.BoolType.ValueFromTerraform(ctx, v); err == nil {
+				*f = val.(types.Bool)
+			}
+		case *types.Int64:
+			var val attr.Value
+			if val, err = types.Int64Type.ValueFromTerraform(ctx, v); err == nil {
+				*f = val.(types.Int64)
+			}
+		case *types.Map:
+			var val attr.Value
+			if val, err = stringMapType.ValueFromTerraform(ctx, v); err == nil {
+				*f = val.(types.Map)
+			}
+		case *timeouts.Value:
+			var val attr.Value
+			if val, err = timeoutsType.ValueFromTerraform(ctx, v); err == nil {
+				*f = val.(timeouts.Value)
+			}
+		}
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be read: %s. This is always a bug in the provider. Please report it to the provider developers.", name, err))
+		}
+	}
+	return m, diags
+}
+
+// terraformValue is the model as a value of the resource's object type.
+func (m llmProviderResourceModel) terraformValue(ctx context.Context, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	fields := m.modelFields()
+	attrs := make(map[string]tftypes.Value, len(fields))
+	for name, field := range fields {
+		v, err := reflectValue(field).ToTerraformValue(ctx)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be written: %s. This is always a bug in the provider. Please report it to the provider developers.", name, err))
+		}
+		attrs[name] = v
+	}
+	return tftypes.NewValue(typ, attrs), diags
+}
+
+// reflectValue is the attr.Value a modelFields pointer points at.
+func reflectValue(field any) attr.Value {
+	switch f := field.(type) {
+	case *types.String:
+		return *f
+	case *types.Bool:
+		return *f
+	case *types.Int64:
+		return *f
+	case *types.Map:
+		return *f
+	case *timeouts.Value:
+		return *f
+	}
+	panic(fmt.Sprintf("modelFields holds a %T", field))
+}
+
+// setState writes the model to a state.
+func setState(ctx context.Context, state *tfsdk.State, m llmProviderResourceModel) diag.Diagnostics {
+	raw, diags := m.terraformValue(ctx, state.Schema.Type().TerraformType(ctx))
+	if !diags.HasError() {
+		state.Raw = raw
+	}
+	return diags
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -850,5 +852,49 @@ func TestCreateOrAdopt_convergesAdopted(t *testing.T) {
 	}
 	if got.ID != "p-1" || got.Enabled == nil || *got.Enabled {
 		t.Fatalf("adopted record = %+v, want p-1 disabled", got)
+	}
+}
+
+// TestLLMProviderResource_modelFieldsMatchSchema: the hand-written conversion covers exactly the
+// schema's attributes and blocks, and a value survives the round trip through the model.
+func TestLLMProviderResource_modelFieldsMatchSchema(t *testing.T) {
+	ctx := context.Background()
+	var resp fwresource.SchemaResponse
+	NewLLMProviderResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
+	var m llmProviderResourceModel
+	fields := m.modelFields()
+	for name := range resp.Schema.Attributes {
+		if _, ok := fields[name]; !ok {
+			t.Errorf("attribute %q has no model field in modelFields", name)
+		}
+	}
+	for name := range resp.Schema.Blocks {
+		if _, ok := fields[name]; !ok {
+			t.Errorf("block %q has no model field in modelFields", name)
+		}
+	}
+	if want := len(resp.Schema.Attributes) + len(resp.Schema.Blocks); len(fields) != want {
+		t.Errorf("modelFields has %d entries, the schema %d", len(fields), want)
+	}
+	// Zero values are null, except maps, which need their element type.
+	in := llmProviderResourceModel{
+		ID: types.StringValue("p-1"), Name: types.StringValue("n"), Enabled: types.BoolValue(false),
+		RequestTimeoutSecs: types.Int64Value(30), Settings: types.StringUnknown(),
+		Credentials:   types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringValue("v")}),
+		CredentialsWO: types.MapNull(types.StringType),
+		Timeouts:      timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)},
+	}
+	raw, diags := in.terraformValue(ctx, resp.Schema.Type().TerraformType(ctx))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	out, diags := modelFrom(ctx, raw)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	for name, field := range in.modelFields() {
+		if got, want := reflectValue(out.modelFields()[name]), reflectValue(field); !got.Equal(want) {
+			t.Errorf("%s: %v after the round trip, want %v", name, got, want)
+		}
 	}
 }
