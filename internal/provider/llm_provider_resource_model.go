@@ -38,6 +38,7 @@ type llmProviderResourceModel struct {
 	ExtraKwargs           types.String   `tfsdk:"extra_kwargs"`
 	RequestTimeoutSecs    types.Int64    `tfsdk:"request_timeout_secs"`
 	StreamIdleTimeoutSecs types.Int64    `tfsdk:"stream_idle_timeout_secs"`
+	EnforceHealthCheck    types.Bool     `tfsdk:"enforce_health_check"`
 	OrgID                 types.String   `tfsdk:"org_id"`
 	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
@@ -57,6 +58,9 @@ func (m llmProviderResourceModel) toRecord(ctx context.Context, wo writeOnlyValu
 	}
 	if !m.Enabled.IsNull() && !m.Enabled.IsUnknown() {
 		rec.Enabled = m.Enabled.ValueBoolPointer()
+	}
+	if !m.EnforceHealthCheck.IsNull() && !m.EnforceHealthCheck.IsUnknown() {
+		rec.EnforceHealthCheck = m.EnforceHealthCheck.ValueBoolPointer()
 	}
 	if !m.RequestTimeoutSecs.IsNull() {
 		rec.RequestTimeoutSecs = m.RequestTimeoutSecs.ValueInt64Pointer()
@@ -164,10 +168,24 @@ func (m *llmProviderResourceModel) applyRecord(spec platform.Spec, rec platform.
 		m.RequestTimeoutSecs = int64OrNull(rec.RequestTimeoutSecs)
 		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
 	}
+	// Truthful even when the answer lacks the field: a platform version that does not know it
+	// then shows null, and a configured value shows as a diff.
+	if spec.Supports(platform.FieldEnforceHealthCheck) {
+		m.EnforceHealthCheck = boolOrNull(rec.EnforceHealthCheck)
+	} else {
+		m.EnforceHealthCheck = types.BoolNull()
+	}
 	m.OrgID = stringOrNull(rec.OrgID)
 	m.CatalogSlug = stringOrNull(rec.CatalogSlug)
 	m.CreatedAt = stringOrNull(rec.CreatedAt)
 	m.UpdatedAt = stringOrNull(rec.UpdatedAt)
+}
+
+func boolOrNull(v *bool) types.Bool {
+	if v == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*v)
 }
 
 func int64OrNull(v *int64) types.Int64 {

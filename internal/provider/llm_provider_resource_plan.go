@@ -140,7 +140,7 @@ func attributeValues(m llmProviderResourceModel) map[string]attr.Value {
 		"credentials": m.Credentials, "credentials_wo": m.CredentialsWO, "credentials_wo_version": m.CredentialsWOVersion,
 		"workspace_id": m.WorkspaceID, "auth_type": m.AuthType, "connection_id": m.ConnectionID, "catalog_id": m.CatalogID,
 		"settings": m.Settings, "extra_kwargs": m.ExtraKwargs, "request_timeout_secs": m.RequestTimeoutSecs,
-		"stream_idle_timeout_secs": m.StreamIdleTimeoutSecs,
+		"stream_idle_timeout_secs": m.StreamIdleTimeoutSecs, "enforce_health_check": m.EnforceHealthCheck,
 	}
 }
 
