@@ -144,3 +144,23 @@ func TestCreateRecordReportsSkew(t *testing.T) {
 		t.Fatalf("CreateRecord on a current version: %v", err)
 	}
 }
+
+// TestEnforceHealthCheckBodies: the field is a plain value under its wire name on create and
+// update, false included, and left out when unset so the platform applies its default.
+func TestEnforceHealthCheckBodies(t *testing.T) {
+	create, err := barndoor.CreateBody(platform.Record{Name: "n", ModelProvider: "openai", EnforceHealthCheck: ptr(false)})
+	if err != nil || create["enforce_health_check"] != false {
+		t.Errorf("CreateBody = %v, %v; want enforce_health_check false", create, err)
+	}
+	if create, _ := barndoor.CreateBody(platform.Record{Name: "n", ModelProvider: "openai"}); create["enforce_health_check"] != nil {
+		t.Errorf("CreateBody without the field = %v", create)
+	}
+	update, err := barndoor.UpdateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}, Values: platform.Record{EnforceHealthCheck: ptr(true)}})
+	if err != nil || !reflect.DeepEqual(update, map[string]any{"enforce_health_check": true}) {
+		t.Errorf("UpdateBody = %v, %v", update, err)
+	}
+	// It is not clearable: removing it from the configuration keeps the platform's value.
+	if _, err := barndoor.UpdateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}}); err == nil {
+		t.Error("UpdateBody cleared enforce_health_check")
+	}
+}
