@@ -22,10 +22,23 @@ type DroppedFields struct {
 	Platform string `json:"platform"`
 	// Fields are top-level JSON field names, matched exactly.
 	Fields []string `json:"fields"`
+	// RequestsOnly drops the fields from requests only: the answers still carry the platform's
+	// own values (its defaults), as a version that ignores a field it returns read-only would.
+	RequestsOnly bool `json:"requests_only,omitempty"`
 }
 
 // SetDroppedFields replaces the fields one platform drops; an empty list stops dropping.
 func (s *Server) SetDroppedFields(platform string, fields []string) error {
+	return s.setDropped(platform, fields, false)
+}
+
+// SetIgnoredFields is SetDroppedFields with RequestsOnly: the platform ignores the fields in
+// requests and keeps answering with the values it holds.
+func (s *Server) SetIgnoredFields(platform string, fields []string) error {
+	return s.setDropped(platform, fields, true)
+}
+
+func (s *Server) setDropped(platform string, fields []string, requestsOnly bool) error {
 	if !slices.ContainsFunc(s.platforms, func(p mockapi.Platform) bool { return p.Name() == platform }) {
 		return fmt.Errorf("unknown platform %q: expected one of %s", platform, s.platformNames())
 	}
@@ -36,6 +49,7 @@ func (s *Server) SetDroppedFields(platform string, fields []string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	delete(s.requestsOnly, platform)
 	if len(fields) == 0 {
 		delete(s.dropped, platform)
 		return nil
@@ -44,6 +58,12 @@ func (s *Server) SetDroppedFields(platform string, fields []string) error {
 		s.dropped = map[string][]string{}
 	}
 	s.dropped[platform] = slices.Compact(slices.Sorted(slices.Values(fields)))
+	if requestsOnly {
+		if s.requestsOnly == nil {
+			s.requestsOnly = map[string]bool{}
+		}
+		s.requestsOnly[platform] = true
+	}
 	return nil
 }
 
@@ -54,7 +74,7 @@ func (s *Server) DroppedFields() []DroppedFields {
 	out := []DroppedFields{}
 	for _, p := range s.platforms {
 		if fields := s.dropped[p.Name()]; len(fields) > 0 {
-			out = append(out, DroppedFields{Platform: p.Name(), Fields: slices.Clone(fields)})
+			out = append(out, DroppedFields{Platform: p.Name(), Fields: slices.Clone(fields), RequestsOnly: s.requestsOnly[p.Name()]})
 		}
 	}
 	return out
@@ -65,12 +85,17 @@ func (s *Server) ClearDroppedFields() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dropped = nil
+	s.requestsOnly = nil
 }
 
-func (s *Server) droppedFor(platform string) []string {
+// droppedFor returns the fields the platform drops from requests and those it drops from answers.
+func (s *Server) droppedFor(platform string) (requests, answers []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dropped[platform]
+	if s.requestsOnly[platform] {
+		return s.dropped[platform], nil
+	}
+	return s.dropped[platform], s.dropped[platform]
 }
 
 func (s *Server) platformNames() string {
@@ -117,7 +142,7 @@ func (s *Server) setDroppedFieldsRules(rules []DroppedFields) error {
 		}
 	}
 	for _, r := range rules {
-		if err := s.SetDroppedFields(r.Platform, r.Fields); err != nil {
+		if err := s.setDropped(r.Platform, r.Fields, r.RequestsOnly); err != nil {
 			return err
 		}
 	}
@@ -197,15 +222,23 @@ func dropFromArray(data []byte, fields []string) ([]byte, bool) {
 	return out, err == nil
 }
 
-// handleDropping serves the request with the fields dropped both ways.
-func handleDropping(platform mockapi.Platform, w http.ResponseWriter, r *http.Request, body []byte, fields []string) {
+// handleDropping serves the request with the fields dropped from it and from the answer.
+func handleDropping(platform mockapi.Platform, w http.ResponseWriter, r *http.Request, body []byte, fields, answerFields []string) {
 	answer := httptest.NewRecorder()
 	platform.Handle(answer, r, dropFromRequest(body, fields))
+	if len(answerFields) == 0 {
+		for k, v := range answer.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(answer.Code)
+		_, _ = w.Write(answer.Body.Bytes())
+		return
+	}
 	for k, v := range answer.Header() {
 		w.Header()[k] = v
 	}
 	// The body changes length; net/http computes it again.
 	w.Header().Del("Content-Length")
 	w.WriteHeader(answer.Code)
-	_, _ = w.Write(dropFromResponse(answer.Body.Bytes(), fields))
+	_, _ = w.Write(dropFromResponse(answer.Body.Bytes(), answerFields))
 }

@@ -96,6 +96,47 @@ func TestDroppedFieldsOldBarndoor(t *testing.T) {
 	}
 }
 
+// TestDroppedFieldsRequestsOnly: a version that ignores a field it still returns answers with its
+// own value, not the one sent; over HTTP and through SetIgnoredFields alike.
+func TestDroppedFieldsRequestsOnly(t *testing.T) {
+	f := newFake(t)
+	got := f.dropFields(map[string]any{"platform": "barndoor", "fields": []string{"enforce_health_check"}, "requests_only": true})
+	want := []mockserver.DroppedFields{{Platform: "barndoor", Fields: []string{"enforce_health_check"}, RequestsOnly: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("POST answered %+v, want %+v", got, want)
+	}
+	const path = "/api/llm-gateway/admin/providers"
+	a := f.do(http.MethodPost, path, map[string]any{"name": "ign", "model_provider": "openai", "api_key": "sk-x", "enforce_health_check": false})
+	created := a.object(t)
+	if a.status != http.StatusOK || created["enforce_health_check"] != true {
+		t.Fatalf("create answered %d %v, want enforce_health_check true (the default, the false ignored)", a.status, created)
+	}
+	id, _ := created["id"].(string)
+	if upd := f.do(http.MethodPut, path+"/"+id, map[string]any{"enforce_health_check": false}).object(t); upd["enforce_health_check"] != true {
+		t.Errorf("update answered %v, want enforce_health_check true", upd)
+	}
+	// A plain drop replaces the requests-only one: the field is gone from answers again.
+	if err := f.ms.SetDroppedFields("barndoor", []string{"enforce_health_check"}); err != nil {
+		t.Fatal(err)
+	}
+	if obj := f.do(http.MethodGet, path+"/"+id, nil).object(t); obj["enforce_health_check"] != nil {
+		t.Errorf("after a plain drop the answer holds enforce_health_check: %v", obj)
+	}
+	if err := f.ms.SetIgnoredFields("barndoor", []string{"enforce_health_check"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.ms.DroppedFields(); !reflect.DeepEqual(got, want) {
+		t.Errorf("DroppedFields = %+v, want %+v", got, want)
+	}
+	if obj := f.do(http.MethodGet, path+"/"+id, nil).object(t); obj["enforce_health_check"] != true {
+		t.Errorf("requests-only: the answer lost enforce_health_check: %v", obj)
+	}
+	f.ms.ClearDroppedFields()
+	if got := f.ms.DroppedFields(); len(got) != 0 {
+		t.Errorf("after clearing: %+v", got)
+	}
+}
+
 func TestDroppedFieldsKeywordsaiAndWrappedLists(t *testing.T) {
 	f := newFake(t)
 	f.dropFields([]map[string]any{

@@ -17,7 +17,8 @@
 //	POST   /_mock/faults       set fault rules: one rule, an array, or {"rules": [...]}
 //	DELETE /_mock/faults       clear the fault rules
 //	GET    /_mock/drop-fields  [{platform, fields}]: the fields each platform does not know
-//	POST   /_mock/drop-fields  {platform, fields} or an array: replace those platforms' lists
+//	POST   /_mock/drop-fields  {platform, fields[, requests_only]} or an array: replace those platforms' lists
+//	                           (requests_only: answers keep the platform's own values of the fields)
 //	DELETE /_mock/drop-fields  every platform knows every field again
 //
 // The journal holds no request header, so no Authorization, and of a token request only
@@ -102,6 +103,8 @@ type Server struct {
 	faults  []*activeFault
 	// dropped maps a platform to the fields it does not know; see DroppedFields.
 	dropped map[string][]string
+	// requestsOnly marks the platforms that drop their fields from requests only.
+	requestsOnly map[string]bool
 }
 
 // Option configures a Server at construction.
@@ -169,6 +172,7 @@ func (s *Server) Reset() {
 	s.journal = nil
 	s.faults = nil
 	s.dropped = nil
+	s.requestsOnly = nil
 }
 
 // SetFaults replaces the fault rules; an empty list clears them.
@@ -319,9 +323,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// An older platform version does not know the dropped fields; the token endpoint has none.
-	var dropped []string
+	var dropped, droppedInAnswers []string
 	if !tokenEndpoint {
-		dropped = s.droppedFor(platform.Name())
+		dropped, droppedInAnswers = s.droppedFor(platform.Name())
 	}
 	if fault != nil && fault.Drop {
 		entry.Fault = "drop"
@@ -341,7 +345,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	if len(dropped) > 0 {
-		handleDropping(platform, rec, r, body, dropped)
+		handleDropping(platform, rec, r, body, dropped, droppedInAnswers)
 		return
 	}
 	platform.Handle(rec, r, body)

@@ -3,7 +3,6 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 )
 
 // BodyMapper writes the wire form of a field that is not simply its value under its wire name
@@ -19,10 +18,7 @@ func (s Spec) CreateBody(r Record, custom BodyMapper) (map[string]any, error) {
 		return nil, err
 	}
 	body := map[string]any{}
-	for _, f := range s.SupportedFields() {
-		if !r.IsSet(f) || slices.Contains(s.Create.AppliedAfter, f) {
-			continue
-		}
+	for _, f := range s.CreateFields(r) {
 		if handled, err := custom(f, r, body); err != nil || handled {
 			if err != nil {
 				return nil, err

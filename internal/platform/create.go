@@ -11,7 +11,9 @@ import (
 // where the create call is an upsert, the create call, a read-back where its answer holds only
 // the id, and an update for the fields the create call cannot carry. When the record was made
 // but a later step failed, the record (its ID set) comes back together with the error, so the
-// caller can keep track of it.
+// caller can keep track of it. An answer that lacks or contradicts a field the create sent is
+// such a failure (a *SkewError, see CheckEcho): the record comes back as the platform holds it,
+// and the follow-up update is not sent, since the record needs replacing anyway.
 func CreateRecord(ctx context.Context, c Client, r Record) (Record, error) {
 	spec := c.Spec()
 	if spec.Create.CheckExisting {
@@ -38,13 +40,17 @@ func CreateRecord(ctx context.Context, c Client, r Record) (Record, error) {
 		}
 		created = stored
 	}
+	if err := CheckEcho(spec, r, spec.CreateFields(r), created); err != nil {
+		return created, err
+	}
 	return Converge(ctx, c, created, r)
 }
 
 // Converge sends, in one update, the fields the create call cannot carry (Spec.Create.AppliedAfter)
 // whose wanted value differs from what the platform holds. It also finishes a create that was
 // interrupted and then adopted. When the update fails, the record as the platform holds it comes
-// back together with the error.
+// back together with the error; when its answer lacks or contradicts a field it sent, the answer
+// comes back with a *SkewError.
 func Converge(ctx context.Context, c Client, have, want Record) (Record, error) {
 	spec := c.Spec()
 	var fields []Field
@@ -62,6 +68,9 @@ func Converge(ctx context.Context, c Client, have, want Record) (Record, error) 
 	}
 	if spec.UpdateAnswersIDOnly {
 		return have, nil
+	}
+	if err := CheckEcho(spec, want, fields, updated); err != nil {
+		return updated, err
 	}
 	return updated, nil
 }

@@ -26,6 +26,7 @@ const (
 	FieldExtraKwargs           Field = "extra_kwargs"
 	FieldRequestTimeoutSecs    Field = "request_timeout_secs"
 	FieldStreamIdleTimeoutSecs Field = "stream_idle_timeout_secs"
+	FieldEnforceHealthCheck    Field = "enforce_health_check"
 )
 
 // SecretFields are never compared by value: the caller decides when they changed, because a
@@ -78,6 +79,7 @@ func Diff(prior, planned Record, rotated ...Field) Patch {
 	add(FieldExtraKwargs, !equalObject(prior.ExtraKwargs, planned.ExtraKwargs))
 	add(FieldRequestTimeoutSecs, !equalIntPtr(prior.RequestTimeoutSecs, planned.RequestTimeoutSecs))
 	add(FieldStreamIdleTimeoutSecs, !equalIntPtr(prior.StreamIdleTimeoutSecs, planned.StreamIdleTimeoutSecs))
+	add(FieldEnforceHealthCheck, !equalBoolPtr(prior.EnforceHealthCheck, planned.EnforceHealthCheck))
 	for _, f := range SecretFields {
 		add(f, slices.Contains(rotated, f))
 	}

@@ -33,6 +33,7 @@ func baseRecord() platform.Record {
 		ExtraKwargs:           map[string]any{"timeout": float64(60)},
 		RequestTimeoutSecs:    int64Ptr(30),
 		StreamIdleTimeoutSecs: int64Ptr(60),
+		EnforceHealthCheck:    boolPtr(true),
 		OrgID:                 "org-a",
 		CatalogSlug:           "openai-1a2b3c4d",
 		CreatedAt:             "2024-01-01T00:00:00.000Z",
@@ -60,6 +61,8 @@ func TestDiffDetectsEachNonSecretFieldAlone(t *testing.T) {
 		{platform.FieldExtraKwargs, func(r *platform.Record) { r.ExtraKwargs = map[string]any{"timeout": float64(120)} }},
 		{platform.FieldRequestTimeoutSecs, func(r *platform.Record) { r.RequestTimeoutSecs = int64Ptr(31) }},
 		{platform.FieldStreamIdleTimeoutSecs, func(r *platform.Record) { r.StreamIdleTimeoutSecs = int64Ptr(61) }},
+		{platform.FieldEnforceHealthCheck, func(r *platform.Record) { r.EnforceHealthCheck = boolPtr(false) }},
+		{platform.FieldEnforceHealthCheck, func(r *platform.Record) { r.EnforceHealthCheck = nil }},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.field), func(t *testing.T) {

@@ -31,6 +31,7 @@ type Record struct {
 	ExtraKwargs           map[string]any
 	RequestTimeoutSecs    *int64
 	StreamIdleTimeoutSecs *int64
+	EnforceHealthCheck    *bool
 
 	// Computed by the platform.
 	OrgID       string
@@ -43,6 +44,11 @@ type Record struct {
 	// MaskedCredentials is what refactor echoes for credentials ("sk-***"). It is evidence that a
 	// credential is set and must never be written back to the platform or to Terraform state.
 	MaskedCredentials map[string]string
+
+	// Returned holds the fields whose wire key the platform's answer carried, null included, so a
+	// field the platform left out can be told from one it cleared. It is nil when the platform's
+	// decoder does not track this; CheckEcho then has nothing to go on and checks nothing.
+	Returned map[Field]bool
 }
 
 // Ref locates a record. WorkspaceID narrows the lookup on flashback, which has no get-one endpoint
@@ -127,6 +133,10 @@ func (r Record) Value(f Field) any {
 	case FieldExtraKwargs:
 		if len(r.ExtraKwargs) > 0 {
 			return r.ExtraKwargs
+		}
+	case FieldEnforceHealthCheck:
+		if r.EnforceHealthCheck != nil {
+			return *r.EnforceHealthCheck
 		}
 	case FieldRequestTimeoutSecs:
 		if r.RequestTimeoutSecs != nil {

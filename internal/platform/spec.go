@@ -212,7 +212,7 @@ func (s Spec) NamesEqual(a, b string) bool {
 var AllFields = []Field{
 	FieldProviderID, FieldName, FieldModelProvider, FieldBaseURL, FieldEnabled, FieldAPIKey, FieldSecret,
 	FieldCredentials, FieldWorkspaceID, FieldAuthType, FieldConnectionID, FieldCatalogID, FieldSettings,
-	FieldExtraKwargs, FieldRequestTimeoutSecs, FieldStreamIdleTimeoutSecs,
+	FieldExtraKwargs, FieldRequestTimeoutSecs, FieldStreamIdleTimeoutSecs, FieldEnforceHealthCheck,
 }
 
 // CanonicalModelProviders is the canonical model_provider vocabulary (Barndoor's set), in order.

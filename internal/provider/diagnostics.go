@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
@@ -13,6 +14,10 @@ import (
 // addAPIError reports a failed platform call with one wording: what failed, what to do, and the
 // platform's own status and message. The error text is already free of secrets.
 func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err error) {
+	if skews := platform.SkewErrors(err); len(skews) > 0 {
+		addSkewErrors(diags, verb, skews)
+		return
+	}
 	summary := fmt.Sprintf("Unable to %s LLM Provider", verb)
 	advice := "Check the configuration and the platform's message below, then run the command again."
 	var apiErr *platform.APIError
@@ -45,4 +50,18 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 		advice = "The request may have reached the platform. Run terraform plan: a record that was created will be found by its unique key and adopted."
 	}
 	diags.AddError(summary, fmt.Sprintf("%s on the %s platform failed. %s\n\nAPI error: %s", verb, spec.Name, advice, err))
+}
+
+// addSkewErrors reports, on each attribute, a write the platform answered without applying it:
+// a platform version that does not know the field. It says what the state now holds, so the
+// user knows why the next plan shows the change again.
+func addSkewErrors(diags *diag.Diagnostics, verb string, skews []*platform.SkewError) {
+	after := "State holds what the platform returned, so the next plan shows the change again."
+	if verb == "Create" {
+		after = "The record was created and is kept in state as the platform holds it, marked tainted: the next apply replaces it."
+	}
+	for _, s := range skews {
+		diags.AddAttributeError(path.Root(string(s.Field)), "Platform Did Not Apply Attribute",
+			fmt.Sprintf("%s on the %s platform did not apply %s. %s %s", verb, s.Platform, s.Field, s.Error(), after))
+	}
 }

@@ -48,6 +48,7 @@ type llmProviderRecordModel struct {
 	Settings              types.String `tfsdk:"settings"`
 	RequestTimeoutSecs    types.Int64  `tfsdk:"request_timeout_secs"`
 	StreamIdleTimeoutSecs types.Int64  `tfsdk:"stream_idle_timeout_secs"`
+	EnforceHealthCheck    types.Bool   `tfsdk:"enforce_health_check"`
 	OrgID                 types.String `tfsdk:"org_id"`
 	CatalogSlug           types.String `tfsdk:"catalog_slug"`
 	CreatedAt             types.String `tfsdk:"created_at"`
@@ -92,6 +93,11 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		"stream_idle_timeout_secs": schema.Int64Attribute{
 			MarkdownDescription: "Longest idle gap between streamed chunks in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldStreamIdleTimeoutSecs),
 			Computed:            true,
+		},
+		"enforce_health_check": schema.BoolAttribute{
+			MarkdownDescription: "Whether the platform checks the model provider's health and stops routing to it while it is unhealthy; " +
+				"null where the platform does not return it. " + filledOn(platform.FieldEnforceHealthCheck),
+			Computed: true,
 		},
 		"org_id":       str("org_id", "The organization that owns the record. "+computedDoc("org_id")),
 		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. "+computedDoc("catalog_slug")),
@@ -154,6 +160,10 @@ func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordMode
 		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
 	} else {
 		m.StreamIdleTimeoutSecs = types.Int64Null()
+	}
+	m.EnforceHealthCheck = types.BoolNull()
+	if spec.Supports(platform.FieldEnforceHealthCheck) {
+		m.EnforceHealthCheck = boolOrNull(rec.EnforceHealthCheck)
 	}
 	// Only some platforms report ownership; elsewhere "not managed" would be a guess.
 	if spec.ReportsManaged {

@@ -31,7 +31,7 @@ const (
 // dataSourceAttributes are the attributes both the resource and the data sources have.
 var dataSourceAttributes = []string{
 	"id", "provider_id", "name", "model_provider", "base_url", "enabled", "workspace_id", "auth_type", "connection_id",
-	"catalog_id", "request_timeout_secs", "stream_idle_timeout_secs", "org_id", "catalog_slug", "created_at", "updated_at",
+	"catalog_id", "request_timeout_secs", "stream_idle_timeout_secs", "enforce_health_check", "org_id", "catalog_slug", "created_at", "updated_at",
 }
 
 // secretAttributes are the resource's secrets, none of which a data source may hold.
@@ -57,6 +57,7 @@ func dataSourceCases() []dataSourceCase {
 				"id": knownvalue.StringExact("openai"), "model_provider": knownvalue.StringExact("openai"), "enabled": knownvalue.Bool(true),
 				"name": knownvalue.Null(), "provider_id": knownvalue.Null(), "base_url": knownvalue.Null(), "workspace_id": knownvalue.Null(),
 				"settings": knownvalue.Null(), "managed": knownvalue.Null(), "request_timeout_secs": knownvalue.Null(),
+				"enforce_health_check": knownvalue.Null(),
 			},
 		},
 		flashback.Name: {
@@ -68,6 +69,7 @@ func dataSourceCases() []dataSourceCase {
 				"base_url": knownvalue.StringExact("https://api.openai.com/v1"), "workspace_id": knownvalue.StringExact("ws-alpha"),
 				"org_id": knownvalue.NotNull(), "created_at": knownvalue.NotNull(), "enabled": knownvalue.Null(),
 				"settings": knownvalue.Null(), "managed": knownvalue.Null(), "provider_id": knownvalue.Null(), "auth_type": knownvalue.Null(),
+				"enforce_health_check": knownvalue.Null(),
 			},
 		},
 		barndoor.Name: {
@@ -78,8 +80,10 @@ func dataSourceCases() []dataSourceCase {
 				"name": knownvalue.StringExact("bd-primary"), "model_provider": knownvalue.StringExact("openai"),
 				"enabled": knownvalue.Bool(true), "auth_type": knownvalue.NotNull(), "base_url": knownvalue.NotNull(),
 				"request_timeout_secs": knownvalue.Int64Exact(1800), "stream_idle_timeout_secs": knownvalue.Null(),
-				"settings":      knownvalue.StringRegexp(regexp.MustCompile(`^\{.*"temperature_default":0\.2.*\}$`)),
-				"connection_id": knownvalue.Null(), "org_id": knownvalue.NotNull(), "created_at": knownvalue.NotNull(),
+				// Not configured: the platform's default.
+				"enforce_health_check": knownvalue.Bool(true),
+				"settings":             knownvalue.StringRegexp(regexp.MustCompile(`^\{.*"temperature_default":0\.2.*\}$`)),
+				"connection_id":        knownvalue.Null(), "org_id": knownvalue.NotNull(), "created_at": knownvalue.NotNull(),
 				"updated_at": knownvalue.NotNull(), "managed": knownvalue.Null(), "workspace_id": knownvalue.Null(),
 			},
 		},

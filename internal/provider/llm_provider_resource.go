@@ -236,6 +236,15 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 			serverKeys = serverAddedKeys(r.data.Spec, planned.Settings, updated.Settings)
 			resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
 		}
+		if err := platform.CheckEcho(r.data.Spec, planned, patch.Fields, updated); err != nil {
+			// The platform ignored part of the update. State must say what it holds, not the
+			// plan (which the framework pre-fills), so the next plan shows the change again.
+			held := state
+			held.applyRecord(r.data.Spec, updated, serverKeys)
+			resp.Diagnostics.Append(resp.State.Set(ctx, held)...)
+			addAPIError(&resp.Diagnostics, "Update", r.data.Spec, err)
+			return
+		}
 		result.applyRecord(r.data.Spec, updated, serverKeys)
 		keepPlanned(&result, plan)
 	}
@@ -260,6 +269,9 @@ func keepPlanned(result *llmProviderResourceModel, plan llmProviderResourceModel
 	if !plan.AuthType.IsUnknown() {
 		result.AuthType = plan.AuthType
 	}
+	if !plan.EnforceHealthCheck.IsUnknown() {
+		result.EnforceHealthCheck = plan.EnforceHealthCheck
+	}
 }
 
 // fillUnknown replaces values still unknown after an update with the prior state.
@@ -275,6 +287,9 @@ func fillUnknown(result *llmProviderResourceModel, state llmProviderResourceMode
 	}
 	if result.AuthType.IsUnknown() {
 		result.AuthType = state.AuthType
+	}
+	if result.EnforceHealthCheck.IsUnknown() {
+		result.EnforceHealthCheck = state.EnforceHealthCheck
 	}
 }
 

@@ -41,6 +41,7 @@ type llmProviderResourceModel struct {
 	ExtraKwargs           types.String   `tfsdk:"extra_kwargs"`
 	RequestTimeoutSecs    types.Int64    `tfsdk:"request_timeout_secs"`
 	StreamIdleTimeoutSecs types.Int64    `tfsdk:"stream_idle_timeout_secs"`
+	EnforceHealthCheck    types.Bool     `tfsdk:"enforce_health_check"`
 	OrgID                 types.String   `tfsdk:"org_id"`
 	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
@@ -60,6 +61,9 @@ func (m llmProviderResourceModel) toRecord(ctx context.Context, wo writeOnlyValu
 	}
 	if !m.Enabled.IsNull() && !m.Enabled.IsUnknown() {
 		rec.Enabled = m.Enabled.ValueBoolPointer()
+	}
+	if !m.EnforceHealthCheck.IsNull() && !m.EnforceHealthCheck.IsUnknown() {
+		rec.EnforceHealthCheck = m.EnforceHealthCheck.ValueBoolPointer()
 	}
 	if !m.RequestTimeoutSecs.IsNull() {
 		rec.RequestTimeoutSecs = m.RequestTimeoutSecs.ValueInt64Pointer()
@@ -167,10 +171,24 @@ func (m *llmProviderResourceModel) applyRecord(spec platform.Spec, rec platform.
 		m.RequestTimeoutSecs = int64OrNull(rec.RequestTimeoutSecs)
 		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
 	}
+	// Truthful even when the answer lacks the field: a platform version that does not know it
+	// then shows null, and a configured value shows as a diff.
+	if spec.Supports(platform.FieldEnforceHealthCheck) {
+		m.EnforceHealthCheck = boolOrNull(rec.EnforceHealthCheck)
+	} else {
+		m.EnforceHealthCheck = types.BoolNull()
+	}
 	m.OrgID = stringOrNull(rec.OrgID)
 	m.CatalogSlug = stringOrNull(rec.CatalogSlug)
 	m.CreatedAt = stringOrNull(rec.CreatedAt)
 	m.UpdatedAt = stringOrNull(rec.UpdatedAt)
+}
+
+func boolOrNull(v *bool) types.Bool {
+	if v == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*v)
 }
 
 func int64OrNull(v *int64) types.Int64 {
@@ -287,6 +305,7 @@ func (m *llmProviderResourceModel) modelFields() map[string]any {
 		"extra_kwargs": &m.ExtraKwargs, "request_timeout_secs": &m.RequestTimeoutSecs,
 		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "timeouts": &m.Timeouts,
+		"enforce_health_check": &m.EnforceHealthCheck,
 	}
 }
 

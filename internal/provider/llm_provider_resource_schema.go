@@ -30,6 +30,7 @@ var attributeFields = map[string]platform.Field{
 	"workspace_id": platform.FieldWorkspaceID, "auth_type": platform.FieldAuthType, "connection_id": platform.FieldConnectionID,
 	"catalog_id": platform.FieldCatalogID, "settings": platform.FieldSettings, "extra_kwargs": platform.FieldExtraKwargs,
 	"request_timeout_secs": platform.FieldRequestTimeoutSecs, "stream_idle_timeout_secs": platform.FieldStreamIdleTimeoutSecs,
+	"enforce_health_check": platform.FieldEnforceHealthCheck,
 }
 
 func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -171,6 +172,12 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 				MarkdownDescription: "Longest idle gap between streamed chunks in seconds, 1 to 1800. Unset inherits the platform default; removing it sends an explicit `null`. " + platformsDoc(platform.FieldStreamIdleTimeoutSecs),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 1800)},
+			},
+			"enforce_health_check": schema.BoolAttribute{
+				MarkdownDescription: "Whether the platform checks the model provider's health and stops routing to it while it is unhealthy. " +
+					"When unset, it is not sent: a new record gets the platform's default, and removing the attribute later leaves the value the platform holds. " + platformsDoc(platform.FieldEnforceHealthCheck),
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"org_id": schema.StringAttribute{
 				MarkdownDescription: "The organization that owns the record. " + computedDoc("org_id"),

@@ -150,7 +150,7 @@ func resourceCases() []resourceCase {
 				"name": `"bd-primary"`, "model_provider": `"openai"`, "api_key": `"bd-key-initial"`,
 				"settings": `jsonencode({ temperature_default = 0.2 })`, "request_timeout_secs": "1800",
 			},
-			updateAttr: "request_timeout_secs", updateValue: "900", updateWire: []string{"request_timeout_secs"},
+			updateAttr: "enforce_health_check", updateValue: "false", updateWire: []string{"enforce_health_check"},
 			replaceAttr: "model_provider", replaceValue: `"anthropic"`,
 			secretAttr: "api_key", secretWire: "api_key",
 			outOfBand: func(t *testing.T, m *testMock, id string) {
@@ -160,7 +160,7 @@ func resourceCases() []resourceCase {
 			gone: func(t *testing.T, m *testMock, id string) {
 				m.call(t, http.MethodDelete, "/api/llm-gateway/admin/providers/"+id, nil)
 			},
-			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "created_at", "updated_at"},
+			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "enforce_health_check", "created_at", "updated_at"},
 			secrets:  []string{"api_key"},
 			invalid: []invalidCase{
 				{name: "n/a workspace", set: map[string]string{"workspace_id": `"ws"`}, error: `Attribute Not Supported On Barndoor`},
@@ -236,6 +236,21 @@ func expectOneUpdate(m *testMock, keys ...string) resource.TestCheckFunc {
 	}
 }
 
+// hclValue is the state check for a literal HCL value: a bool, a quoted string or an integer.
+func hclValue(v string) knownvalue.Check {
+	switch {
+	case v == "true" || v == "false":
+		return knownvalue.Bool(v == "true")
+	case strings.HasPrefix(v, `"`):
+		return knownvalue.StringExact(strings.Trim(v, `"`))
+	}
+	var n int64
+	if _, err := fmt.Sscan(v, &n); err == nil {
+		return knownvalue.Int64Exact(n)
+	}
+	return knownvalue.NotNull()
+}
+
 func clearJournal(m *testMock) func() { return func() { m.srv.ClearRequests() } }
 
 // TestAccLLMProviderResource_basic covers create with computed fields, the empty plan after apply,
@@ -285,6 +300,9 @@ func TestAccLLMProviderResource_basic(t *testing.T) {
 						Config:    updated,
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.updateAttr), hclValue(tc.updateValue)),
 						},
 						Check: expectOneUpdate(m, tc.updateWire...),
 					},

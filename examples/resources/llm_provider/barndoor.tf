@@ -33,6 +33,9 @@ resource "llm_provider" "anthropic" {
   request_timeout_secs     = 1800
   stream_idle_timeout_secs = 900
 
+  # Keep routing to it while its health check fails (the platform's default is true).
+  enforce_health_check = false
+
   timeouts {
     create = "5m"
     update = "5m"

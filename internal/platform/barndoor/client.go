@@ -45,6 +45,8 @@ var Spec = platform.Spec{
 		platform.FieldSettings:              {Wire: "settings"},
 		platform.FieldRequestTimeoutSecs:    {Wire: "request_timeout_secs", Clearable: true},
 		platform.FieldStreamIdleTimeoutSecs: {Wire: "stream_idle_timeout_secs", Clearable: true},
+		platform.FieldEnforceHealthCheck: {Wire: "enforce_health_check", Doc: "the platform's default is true. " +
+			"Platform versions that predate the field neither store nor return it"},
 	},
 	Computed:            map[string]string{"org_id": "org_id", "catalog_slug": "catalog_slug", "created_at": "created_at", "updated_at": "updated_at"},
 	DerivedSettingsKeys: []string{"model_api_family", "api_version", "external_id"},
@@ -107,7 +109,8 @@ func DecodeError(body []byte) (code, message string) {
 }
 
 // wireProvider is the Provider object. Nullable columns are pointers so null and absent read as
-// unset; unknown fields (health_status, billing_*, secret_path, ...) are ignored.
+// unset; unknown fields (health_status, billing_*, secret_path, ...) are ignored. keys records
+// which fields the object carried, so the record can tell a field left out from one cleared.
 type wireProvider struct {
 	ID                    string         `json:"id"`
 	OrgID                 string         `json:"org_id"`
@@ -121,9 +124,28 @@ type wireProvider struct {
 	ConnectionID          *string        `json:"connection_id"`
 	RequestTimeoutSecs    *int64         `json:"request_timeout_secs"`
 	StreamIdleTimeoutSecs *int64         `json:"stream_idle_timeout_secs"`
+	EnforceHealthCheck    *bool          `json:"enforce_health_check"`
 	CatalogSlug           *string        `json:"catalog_slug"`
 	CreatedAt             string         `json:"created_at"`
 	UpdatedAt             string         `json:"updated_at"`
+
+	keys map[string]json.RawMessage
+}
+
+// UnmarshalJSON decodes the object and keeps its keys, for Record.Returned.
+func (w *wireProvider) UnmarshalJSON(data []byte) error {
+	type plain wireProvider
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	*w = wireProvider(p)
+	w.keys = keys
+	return nil
 }
 
 func (w wireProvider) Record() (platform.Record, error) {
@@ -142,6 +164,8 @@ func (w wireProvider) Record() (platform.Record, error) {
 		ConnectionID:          deref(w.ConnectionID),
 		RequestTimeoutSecs:    w.RequestTimeoutSecs,
 		StreamIdleTimeoutSecs: w.StreamIdleTimeoutSecs,
+		EnforceHealthCheck:    w.EnforceHealthCheck,
+		Returned:              Spec.ReturnedFields(w.keys),
 		CatalogSlug:           deref(w.CatalogSlug),
 		CreatedAt:             w.CreatedAt,
 		UpdatedAt:             w.UpdatedAt,

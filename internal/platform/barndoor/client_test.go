@@ -112,8 +112,8 @@ func TestClientLifecycle(t *testing.T) {
 		ID: created.ID, OrgID: created.OrgID, Name: in.Name, ModelProvider: "openai", AuthType: "bearer_api_key",
 		BaseURL: "https://api.openai.com", Enabled: ptr(true), CatalogID: in.CatalogID, CatalogSlug: "openai-3c90c3cc",
 		Settings:           map[string]any{"region": "us", "model_api_family": "openai_chat"},
-		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)),
-		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt,
+		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), EnforceHealthCheck: ptr(true),
+		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt, Returned: allReturned,
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("created =\n%+v\nwant\n%+v", created, want)
@@ -643,6 +643,20 @@ const seedResponse = `{
   "catalog_slug": "<string>"
 }`
 
+// returned is a Record.Returned holding fs.
+func returned(fs ...platform.Field) map[platform.Field]bool {
+	out := map[platform.Field]bool{}
+	for _, f := range fs {
+		out[f] = true
+	}
+	return out
+}
+
+// allReturned is what the mock's provider object carries: every field but the secrets.
+var allReturned = returned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL, platform.FieldEnabled,
+	platform.FieldAuthType, platform.FieldConnectionID, platform.FieldCatalogID, platform.FieldSettings,
+	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck)
+
 func TestDecodeRecord(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -657,6 +671,9 @@ func TestDecodeRecord(t *testing.T) {
 				ID: missingID, OrgID: missingID, Name: "OpenAI Production (US)", ModelProvider: "openai", AuthType: "api_key",
 				BaseURL: "<string>", Enabled: ptr(true), Settings: map[string]any{}, CatalogID: missingID, ConnectionID: missingID,
 				RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), CatalogSlug: "<string>",
+				Returned: returned(platform.FieldName, platform.FieldModelProvider, platform.FieldAuthType, platform.FieldBaseURL,
+					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
+					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs),
 			},
 		},
 		{
@@ -668,13 +685,23 @@ func TestDecodeRecord(t *testing.T) {
 			want: platform.Record{
 				ID: "a", OrgID: "o", Name: "n", ModelProvider: "bedrock", AuthType: "aws_role", BaseURL: "https://b", Enabled: ptr(false),
 				Settings: map[string]any{"model_api_family": "bedrock_converse", "n": 2.0}, CreatedAt: "2026-01-01T00:00:00Z", UpdatedAt: "2026-01-02T00:00:00Z",
+				// A null is a returned field: the platform cleared it, it did not leave it out.
+				Returned: returned(platform.FieldName, platform.FieldModelProvider, platform.FieldAuthType, platform.FieldBaseURL,
+					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
+					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs),
 			},
 		},
 		{
 			name: "an unknown model provider shows as is",
 			body: `{"id":"a","model_provider":"azure_foundry"}`,
-			want: platform.Record{ID: "a", ModelProvider: "azure_foundry"},
+			want: platform.Record{ID: "a", ModelProvider: "azure_foundry", Returned: returned(platform.FieldModelProvider)},
 		},
+		{
+			name: "enforce_health_check",
+			body: `{"id":"a","enforce_health_check":false}`,
+			want: platform.Record{ID: "a", EnforceHealthCheck: ptr(false), Returned: returned(platform.FieldEnforceHealthCheck)},
+		},
+		{name: "enforce_health_check as a string", body: `{"id":"a","enforce_health_check":"false"}`, wantErr: true},
 		{name: "no id", body: `{"name":"n"}`, wantErr: true},
 		{name: "null", body: `null`, wantErr: true},
 		{name: "array", body: `[]`, wantErr: true},

@@ -184,6 +184,7 @@ func TestSpecsMatchDesign(t *testing.T) {
 		kw   = platform.FieldExtraKwargs
 		rt   = platform.FieldRequestTimeoutSecs
 		st   = platform.FieldStreamIdleTimeoutSecs
+		ehc  = platform.FieldEnforceHealthCheck
 	)
 	wants := map[platform.Name]want{
 		refactor.Name: {
@@ -195,7 +196,7 @@ func TestSpecsMatchDesign(t *testing.T) {
 			replace: []platform.Field{ws}, endpoint: "https://backend.flashback.tech", unique: name,
 		},
 		barndoor.Name: {
-			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st},
+			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc},
 			required:  []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
 		},
 		keywordsai.Name: {

@@ -1,0 +1,72 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
+)
+
+// TestEnforceHealthCheckMapping covers the attribute both ways, on a platform that has it and on
+// those that do not, whichever they are.
+func TestEnforceHealthCheckMapping(t *testing.T) {
+	ctx := context.Background()
+	no, yes := false, true
+	for _, spec := range platforms.Specs() {
+		has := spec.Supports(platform.FieldEnforceHealthCheck)
+		t.Run(string(spec.Name), func(t *testing.T) {
+			// Plan to record: unknown (left to the platform) and null are not sent; a value is.
+			for _, tc := range []struct {
+				in   types.Bool
+				want *bool
+			}{{types.BoolUnknown(), nil}, {types.BoolNull(), nil}, {types.BoolValue(false), &no}} {
+				m := llmProviderResourceModel{EnforceHealthCheck: tc.in}
+				rec, diags := m.toRecord(ctx, writeOnlyValues{})
+				if diags.HasError() || !equalBool(rec.EnforceHealthCheck, tc.want) {
+					t.Errorf("toRecord(%s) = %v, want %v", tc.in, rec.EnforceHealthCheck, tc.want)
+				}
+			}
+			// Record to state: what the platform returned; null when it returned nothing (a version
+			// without the field) and on platforms that have no such field.
+			for _, tc := range []struct {
+				rec  *bool
+				want types.Bool
+			}{{&yes, types.BoolValue(true)}, {&no, types.BoolValue(false)}, {nil, types.BoolNull()}} {
+				m := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)}
+				m.applyRecord(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec}, nil)
+				want := tc.want
+				if !has {
+					want = types.BoolNull()
+				}
+				if !m.EnforceHealthCheck.Equal(want) {
+					t.Errorf("applyRecord(%v) = %s, want %s", tc.rec, m.EnforceHealthCheck, want)
+				}
+				ds, _ := recordModel(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec})
+				if !ds.EnforceHealthCheck.Equal(want) {
+					t.Errorf("recordModel(%v) = %s, want %s", tc.rec, ds.EnforceHealthCheck, want)
+				}
+			}
+		})
+	}
+	// After an update, a configured value stays as planned and an unknown one takes the prior state.
+	result := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}
+	keepPlanned(&result, llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)})
+	if !result.EnforceHealthCheck.Equal(types.BoolValue(false)) {
+		t.Errorf("keepPlanned = %s", result.EnforceHealthCheck)
+	}
+	result = llmProviderResourceModel{EnforceHealthCheck: types.BoolUnknown()}
+	fillUnknown(&result, llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)})
+	if !result.EnforceHealthCheck.Equal(types.BoolValue(true)) {
+		t.Errorf("fillUnknown = %s", result.EnforceHealthCheck)
+	}
+}
+
+func equalBool(a, b *bool) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
