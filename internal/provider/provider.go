@@ -108,7 +108,7 @@ func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"token_url": schema.StringAttribute{
 				MarkdownDescription: "The OAuth2 token endpoint of your identity provider, for the client credentials grant, e.g. " +
-					"`https://auth.barndoor.ai/realms/barndoor/protocol/openid-connect/token`. With `client_id` and `client_secret`, " +
+					"`https://auth.example.com/realms/acme/protocol/openid-connect/token`. With `client_id` and `client_secret`, " +
 					"the provider requests an access token when it starts, sends it as the bearer token, renews it before it expires " +
 					"and once more when a platform refuses it. Must be `https://`, or plain `http://` to a loopback address only. " +
 					"May also be set with `LLM_TOKEN_URL`.",
