@@ -275,7 +275,8 @@ func (h *HTTP) send(ctx context.Context, req Request, target string, body []byte
 	}
 	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, reader)
 	if err != nil {
-		return nil, fmt.Errorf("building the request: %w", err)
+		// Never sent, so never ambiguous, even for a create.
+		return nil, &notSentError{err: fmt.Errorf("building the request: %w", err)}
 	}
 	hreq.Header.Set("User-Agent", h.cfg.UserAgent)
 	hreq.Header.Set("Accept", "application/json")
