@@ -31,7 +31,9 @@ variable "llm_token" {
 # One provider block talks to one platform. Every attribute may come from the environment instead:
 # LLM_PLATFORM, LLM_ENDPOINT, LLM_TOKEN, LLM_MAX_RETRIES, LLM_REQUEST_TIMEOUT, LLM_RATE_LIMIT and
 # LLM_COALESCE_READS. With LLM_PLATFORM, LLM_TOKEN and (for barndoor) LLM_ENDPOINT set in the
-# environment, an empty `provider "llm" {}` block is enough.
+# environment, an empty `provider "llm" {}` block is enough. In CI, OAuth2 client credentials
+# (token_url, client_id, client_secret, or LLM_TOKEN_URL, LLM_CLIENT_ID, LLM_CLIENT_SECRET) can
+# replace the token: see Authentication below.
 provider "llm" {
   platform = var.llm_platform
   endpoint = var.llm_endpoint

@@ -49,7 +49,8 @@ type tokenIssuer struct {
 	mu sync.Mutex
 	// tokens maps each unexpired issued token to its expiry.
 	tokens map[string]time.Time
-	issued int
+	// history is every token issued, expired ones included, for IssuedTokens.
+	history []string
 }
 
 func (o *tokenIssuer) Name() string           { return tokenPlatform }
@@ -182,7 +183,7 @@ func (o *tokenIssuer) issue() (string, int64) {
 		}
 	}
 	o.tokens[token] = now.Add(o.ttl)
-	o.issued++
+	o.history = append(o.history, token)
 	return token, int64(o.ttl / time.Second)
 }
 
@@ -212,7 +213,7 @@ func (o *tokenIssuer) check(token string) tokenState {
 func (o *tokenIssuer) count() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.issued
+	return len(o.history)
 }
 
 // redactTokenRequest is what the journal keeps of a token request: grant_type and scope only.

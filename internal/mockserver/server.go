@@ -146,6 +146,18 @@ func (s *Server) TokensIssued() int {
 	return s.oauth.count()
 }
 
+// IssuedTokens returns every access token the token endpoint has issued, oldest first. It is for
+// tests that search logs, plans and state for them; the tokens are secrets, so nothing else
+// should print them.
+func (s *Server) IssuedTokens() []string {
+	if s.oauth == nil {
+		return nil
+	}
+	s.oauth.mu.Lock()
+	defer s.oauth.mu.Unlock()
+	return append([]string{}, s.oauth.history...)
+}
+
 // Requests returns a copy of the journal.
 func (s *Server) Requests() []Entry {
 	s.mu.Lock()

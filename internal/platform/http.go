@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -31,7 +33,11 @@ type HTTPConfig struct {
 	Platform Name
 	// Endpoint is the server root the platform's documented paths hang from.
 	Endpoint string
-	Token    string
+	// Token is the static bearer token, used when TokenSource is nil.
+	Token string
+	// TokenSource, when set, supplies the bearer token of every attempt instead of Token, and is
+	// asked once for a new token when a platform answers 401.
+	TokenSource TokenSource
 	// UserAgent is sent on every request, e.g. "terraform-provider-llm/1.2.3".
 	UserAgent string
 	// MaxRetries is the number of retries after the first attempt; negative means none.
@@ -107,7 +113,14 @@ func NewHTTP(cfg HTTPConfig, decode ErrorDecoder) (*HTTP, error) {
 		transport = cleanhttp.DefaultPooledTransport()
 	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &limitedTransport{next: transport, limiter: cfg.Limiter}, Timeout: cfg.RequestTimeout}
+	tokens := cfg.TokenSource
+	if tokens == nil {
+		tokens = staticToken(cfg.Token)
+	}
+	// The token is taken after the rate limiter's wait, right before each attempt, so a request
+	// that waited for the limiter or a retry backoff never leaves with a token that expired meanwhile.
+	auth := &authTransport{next: transport, tokens: tokens}
+	rc.HTTPClient = &http.Client{Transport: &limitedTransport{next: auth, limiter: cfg.Limiter}, Timeout: cfg.RequestTimeout}
 	rc.RetryMax = max(cfg.MaxRetries, 0)
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
@@ -161,7 +174,7 @@ func IsLoopbackHost(host string) bool {
 
 // Do sends req and returns the 2xx response, or an error whose text holds no secret.
 func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
-	secrets := append([]string{h.cfg.Token}, req.Secrets...)
+	info := &requestInfo{req: &req, log: h.cfg.Log, platform: h.cfg.Platform, secrets: append([]string{h.cfg.Token}, req.Secrets...)}
 	var body []byte
 	if req.Body != nil {
 		var err error
@@ -177,25 +190,34 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 	if len(req.Query) > 0 {
 		target.RawQuery = req.Query.Encode()
 	}
-	ctx = context.WithValue(ctx, requestKey{}, &requestInfo{req: &req, log: h.cfg.Log, platform: h.cfg.Platform, secrets: secrets})
-	var reader any
-	if body != nil {
-		reader = body
+	ctx = context.WithValue(ctx, requestKey{}, info)
+	resp, err := h.send(ctx, req, target.String(), body)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && h.cfg.TokenSource != nil {
+		// The token expired or was revoked: renew it once and send the call once more. A 401
+		// means the platform refused the request before acting on it, so resending is safe even
+		// for a create. A second 401 is returned as is: the new token is refused too.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if h.cfg.Log != nil {
+			h.cfg.Log(ctx, "info", "renewing the access token after a 401", map[string]any{
+				"platform": string(h.cfg.Platform), "method": req.Method, "path": req.Path,
+			})
+		}
+		if _, renewErr := h.cfg.TokenSource.Renew(ctx, info.lastSent()); renewErr != nil {
+			return Response{}, fmt.Errorf("%s %s %s: the platform refused the access token (HTTP 401) and renewing it failed: %s",
+				h.cfg.Platform, req.Method, req.Path, Redact(renewErr.Error(), info.secretList()...))
+		}
+		resp, err = h.send(ctx, req, target.String(), body)
 	}
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target.String(), reader)
-	if err != nil {
-		return Response{}, fmt.Errorf("%s %s %s: building the request: %w", h.cfg.Platform, req.Method, req.Path, err)
-	}
-	hreq.Header.Set("Authorization", "Bearer "+h.cfg.Token)
-	hreq.Header.Set("User-Agent", h.cfg.UserAgent)
-	hreq.Header.Set("Accept", "application/json")
-	if body != nil {
-		hreq.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := h.client.Do(hreq)
+	secrets := info.secretList()
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
+		}
+		var tokenErr *TokenError
+		if errors.As(err, &tokenErr) && ctx.Err() == nil {
+			// Nothing was sent; the token error's text is already free of the client secret.
+			return Response{}, fmt.Errorf("%s %s %s: %w", h.cfg.Platform, req.Method, req.Path, tokenErr)
 		}
 		msg := Redact(err.Error(), secrets...)
 		wrapped := fmt.Errorf("%s %s %s: %s", h.cfg.Platform, req.Method, req.Path, msg)
@@ -243,6 +265,25 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 		return Response{}, &AmbiguousError{Err: apiErr}
 	}
 	return Response{}, apiErr
+}
+
+// send makes one call, retries included.
+func (h *HTTP) send(ctx context.Context, req Request, target string, body []byte) (*http.Response, error) {
+	var reader any
+	if body != nil {
+		reader = body
+	}
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, reader)
+	if err != nil {
+		// Never sent, so never ambiguous, even for a create.
+		return nil, &notSentError{err: fmt.Errorf("building the request: %w", err)}
+	}
+	hreq.Header.Set("User-Agent", h.cfg.UserAgent)
+	hreq.Header.Set("Accept", "application/json")
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	return h.client.Do(hreq)
 }
 
 // DecodeJSON unmarshals a response body, turning a malformed body into a *DecodeError.
@@ -296,7 +337,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if retry && info != nil && info.log != nil {
 		fields := map[string]any{"platform": string(info.platform), "method": info.req.Method, "path": info.req.Path}
 		if err != nil {
-			fields["error"] = Redact(err.Error(), info.secrets...)
+			fields["error"] = Redact(err.Error(), info.secretList()...)
 		} else {
 			fields["status"] = resp.StatusCode
 		}
@@ -310,12 +351,45 @@ type requestInfo struct {
 	req      *Request
 	log      func(ctx context.Context, level, msg string, fields map[string]any)
 	platform Name
-	// secrets are the token and the request's secrets, redacted from logged errors.
+
+	mu sync.Mutex
+	// secrets are the static token, the request's secrets and every token sent for the request,
+	// redacted from errors and logged errors.
 	secrets []string
+	// last is the token of the latest attempt.
+	last string
+}
+
+// sent records the token of an attempt.
+func (i *requestInfo) sent(token string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.last = token
+	if !slices.Contains(i.secrets, token) {
+		i.secrets = append(i.secrets, token)
+	}
+}
+
+func (i *requestInfo) lastSent() string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.last
+}
+
+func (i *requestInfo) secretList() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return slices.Clone(i.secrets)
 }
 
 func retryDecision(ctx context.Context, info *requestInfo, resp *http.Response, err error) (bool, error) {
 	notIdempotent := info != nil && info.req.NotIdempotent
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) {
+		// The request never left; a refused client cannot succeed on a retry, a busy or
+		// unreachable token endpoint may.
+		return !tokenErr.Refused(), nil
+	}
 	if err != nil {
 		if notIdempotent && !neverSent(err) {
 			return false, nil
@@ -359,5 +433,36 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &notSentError{err: err}
 		}
 	}
+	return t.next.RoundTrip(req)
+}
+
+// staticToken is the TokenSource of a fixed token; it is never renewed.
+type staticToken string
+
+func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
+
+func (s staticToken) Renew(context.Context, string) (string, error) { return string(s), nil }
+
+// authTransport sets the bearer token of each attempt and records it for redaction.
+type authTransport struct {
+	next   http.RoundTripper
+	tokens TokenSource
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	token, err := t.tokens.Token(req.Context())
+	if err != nil {
+		var tokenErr *TokenError
+		if errors.As(err, &tokenErr) {
+			return nil, &notSentError{err: tokenErr}
+		}
+		return nil, &notSentError{err: err}
+	}
+	if info, ok := req.Context().Value(requestKey{}).(*requestInfo); ok {
+		info.sent(token)
+	}
+	// A RoundTripper must not change the request it is given.
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+token)
 	return t.next.RoundTrip(req)
 }

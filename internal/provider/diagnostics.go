@@ -21,15 +21,18 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 	summary := fmt.Sprintf("Unable to %s LLM Provider", verb)
 	advice := "Check the configuration and the platform's message below, then run the command again."
 	var apiErr *platform.APIError
+	var tokenErr *platform.TokenError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		advice = "The operation ran out of time. Raise the matching value in the resource's timeouts block, or check that the platform is reachable."
 	case errors.Is(err, context.Canceled):
 		advice = "The operation was cancelled."
+	case errors.As(err, &tokenErr):
+		advice = "No access token could be obtained from the token endpoint. Check the provider's client credentials (client_id, client_secret, token_url) and that the token endpoint is reachable."
 	case errors.As(err, &apiErr):
 		switch apiErr.Kind {
 		case platform.KindAuth:
-			advice = "The platform refused the token. Check the provider's token (or LLM_TOKEN) and that it is valid for this endpoint."
+			advice = "The platform refused the token. Check the provider's token (or LLM_TOKEN), or its client credentials, and that they are valid for this endpoint."
 		case platform.KindPermission:
 			advice = "The token may not change this record."
 			if spec.PermissionHint != "" {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -267,4 +269,104 @@ func TestAccLLMProviderResource_timeouts(t *testing.T) {
 	if posts != 1 {
 		t.Fatalf("want the slow create sent once, got %d", posts)
 	}
+}
+
+// expectNoIssuedValueInPlan fails when the plan JSON holds any of the values known when the
+// plan is checked: the access tokens issued so far are only known then.
+type expectNoIssuedValueInPlan struct{ values func() []string }
+
+func (e expectNoIssuedValueInPlan) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	expectNoValueInPlan{e.values()}.CheckPlan(ctx, req, resp)
+}
+
+// TestAccLLMProviderResource_clientCredentialsNeverLeak runs create, update and a 401 renewal with
+// client credentials at TF_LOG=TRACE, with tokens that live 1 s so that several are issued, and
+// searches the captured log, every plan and the state for the client secret and every access
+// token the mock issued.
+func TestAccLLMProviderResource_clientCredentialsNeverLeak(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
+	}
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	m := newTestMock(t, mockserver.WithTokenTTL(time.Second), mockserver.WithLatency(100*time.Millisecond))
+	// One refused update exercises the renewal after a 401 and its log line.
+	if err := m.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodPut, Path: "/api/llm-gateway/admin/providers/*", Status: http.StatusUnauthorized, Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	secrets := func() []string { return append(m.srv.IssuedTokens(), testClientSecret) }
+	noSecretInState := func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				for _, secret := range secrets() {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("state attribute %s holds the client secret or an access token", k)
+					}
+				}
+			}
+		}
+		return nil
+	}
+	cfg := func(name string) string {
+		return m.clientCredentialsConfig(barndoor.Name, "  rate_limit = 3") + fmt.Sprintf(`resource "llm_provider" "many" {
+  count          = 6
+  name           = "bd-oauth-leak-${count.index}"
+  model_provider = "openai"
+  api_key        = "bd-key-${count.index}"
+  base_url       = %q
+}
+`, name)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           cfg("https://one.example.com"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectNoIssuedValueInPlan{secrets}}},
+				Check:            noSecretInState,
+			},
+			{
+				Config:           cfg("https://two.example.com"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectNoIssuedValueInPlan{secrets}}},
+				Check:            noSecretInState,
+			},
+		},
+	})
+	issued := m.srv.IssuedTokens()
+	refused := 0
+	for _, e := range m.srv.Requests() {
+		if e.Status == http.StatusUnauthorized && e.Platform != "oauth" {
+			refused++
+		}
+	}
+	if len(issued) < 2 || refused == 0 {
+		t.Fatalf("the run issued %d tokens and refused %d requests: the search below would prove little", len(issued), refused)
+	}
+	logData, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the trace log: %v", err)
+	}
+	// The configuration echo ("  |   client_secret = ...") is the test's own input; every line
+	// Terraform or this provider logged is searched.
+	var kept []string
+	for _, line := range strings.Split(string(logData), "\n") {
+		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "|") {
+			kept = append(kept, line)
+		}
+	}
+	log := strings.Join(kept, "\n")
+	if !strings.Contains(log, "renewing the access token after a 401") || !strings.Contains(log, "TRACE") {
+		t.Fatalf("the trace log (%d bytes) does not hold this provider's TRACE lines and the renewal", len(logData))
+	}
+	if strings.Contains(log, testClientSecret) {
+		t.Errorf("the TRACE log holds the client secret")
+	}
+	for i, token := range issued {
+		if strings.Contains(log, token) {
+			t.Errorf("the TRACE log holds issued access token #%d", i+1)
+		}
+	}
+	t.Logf("searched %d bytes of TRACE log for the client secret and %d issued access tokens", len(logData), len(issued))
 }

@@ -28,7 +28,10 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 )
 
-var _ provider.Provider = (*llmProvider)(nil)
+var (
+	_ provider.Provider                     = (*llmProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*llmProvider)(nil)
+)
 
 // New returns a constructor of the Terraform provider for the given release version.
 func New(version string) func() provider.Provider {
@@ -43,6 +46,10 @@ type llmProviderModel struct {
 	Platform       types.String  `tfsdk:"platform"`
 	Endpoint       types.String  `tfsdk:"endpoint"`
 	Token          types.String  `tfsdk:"token"`
+	TokenURL       types.String  `tfsdk:"token_url"`
+	ClientID       types.String  `tfsdk:"client_id"`
+	ClientSecret   types.String  `tfsdk:"client_secret"`
+	Scopes         types.List    `tfsdk:"scopes"`
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout types.String  `tfsdk:"request_timeout"`
 	RateLimit      types.Float64 `tfsdk:"rate_limit"`
@@ -60,6 +67,10 @@ const (
 	envPlatform       = "LLM_PLATFORM"
 	envEndpoint       = "LLM_ENDPOINT"
 	envToken          = "LLM_TOKEN"
+	envTokenURL       = "LLM_TOKEN_URL"
+	envClientID       = "LLM_CLIENT_ID"
+	envClientSecret   = "LLM_CLIENT_SECRET"
+	envScopes         = "LLM_SCOPES"
 	envMaxRetries     = "LLM_MAX_RETRIES"
 	envRequestTimeout = "LLM_REQUEST_TIMEOUT"
 	envRateLimit      = "LLM_RATE_LIMIT"
@@ -89,10 +100,37 @@ func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "The bearer token sent as `Authorization: Bearer <token>`. May also be set with `LLM_TOKEN`. " +
-					"Never logged, never shown in a diagnostic.",
+				MarkdownDescription: "The static bearer token sent as `Authorization: Bearer <token>`. May also be set with `LLM_TOKEN`. " +
+					"Never logged, never shown in a diagnostic. Set either a token or the OAuth2 client credentials " +
+					"(`token_url`, `client_id`, `client_secret`), not both.",
 				Optional:  true,
 				Sensitive: true,
+			},
+			"token_url": schema.StringAttribute{
+				MarkdownDescription: "The OAuth2 token endpoint of your identity provider, for the client credentials grant, e.g. " +
+					"`https://auth.example.com/realms/acme/protocol/openid-connect/token`. With `client_id` and `client_secret`, " +
+					"the provider requests an access token when it starts, sends it as the bearer token, renews it before it expires " +
+					"and once more when a platform refuses it. Must be `https://`, or plain `http://` to a loopback address only. " +
+					"May also be set with `LLM_TOKEN_URL`.",
+				Optional: true,
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The OAuth2 client ID for the client credentials grant. Required with `token_url` and `client_secret`. " +
+					"May also be set with `LLM_CLIENT_ID`.",
+				Optional: true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "The OAuth2 client secret for the client credentials grant. Required with `token_url` and `client_id`. " +
+					"Prefer the `LLM_CLIENT_SECRET` environment variable to a value in a file. Never logged, never shown in a diagnostic.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"scopes": schema.ListAttribute{
+				MarkdownDescription: "The scopes to request with the client credentials grant; by default none, which lets the identity " +
+					"provider grant the client's default scopes. Only with client credentials. May also be set with `LLM_SCOPES`, " +
+					"separated by commas or spaces.",
+				ElementType: types.StringType,
+				Optional:    true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter that honours `Retry-After`. 0 to 20; default %d. May also be set with `LLM_MAX_RETRIES`.", platform.DefaultMaxRetries),
@@ -129,6 +167,7 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
 		"platform": cfg.Platform, "endpoint": cfg.Endpoint, "token": cfg.Token, "max_retries": cfg.MaxRetries,
 		"request_timeout": cfg.RequestTimeout, "rate_limit": cfg.RateLimit, "coalesce_reads": cfg.CoalesceReads,
+		"token_url": cfg.TokenURL, "client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "scopes": cfg.Scopes,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown Provider Configuration Value",
@@ -167,10 +206,9 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			fmt.Sprintf("The endpoint (from \"endpoint\" or %s) is not usable: %s.", envEndpoint, err))
 		return
 	}
-	token := stringOrEnv(cfg.Token, envToken)
-	if strings.TrimSpace(token) == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing Token",
-			fmt.Sprintf("The %s API needs a bearer token. Set \"token\" in the provider block or the %s environment variable; it must not be empty.", spec.Name, envToken))
+	auth, diags := resolveAuth(ctx, cfg, spec.Name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -224,18 +262,26 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	httpCfg := platform.HTTPConfig{
 		Platform:       spec.Name,
 		Endpoint:       endpoint,
-		Token:          token,
+		Token:          auth.token,
 		UserAgent:      "terraform-provider-llm/" + p.version,
 		MaxRetries:     int(maxRetries),
 		RequestTimeout: requestTimeout,
-		Log:            transportLogger(token),
+		Log:            transportLogger(auth.token, auth.clientSecret),
+	}
+	if auth.usesClientCredentials() {
+		tokens, diags := obtainToken(ctx, auth, requestTimeout)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		httpCfg.TokenSource = tokens
 	}
 	if rateLimit > 0 {
 		httpCfg.Limiter = rate.NewLimiter(rate.Limit(rateLimit), int(math.Max(1, math.Ceil(rateLimit))))
 	}
 	client, err := platforms.NewClient(spec.Name, httpCfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Configure Platform Client", platform.Redact(err.Error(), token))
+		resp.Diagnostics.AddError("Unable to Configure Platform Client", platform.Redact(err.Error(), auth.token, auth.clientSecret))
 		return
 	}
 	if coalesce {
@@ -244,7 +290,9 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{Client: client, Spec: spec}
 	resp.ResourceData = data
 	resp.DataSourceData = data
-	tflog.Debug(ctx, "configured platform client", map[string]any{"platform": string(spec.Name), "endpoint": endpoint, "coalesce_reads": coalesce})
+	tflog.Debug(ctx, "configured platform client", map[string]any{
+		"platform": string(spec.Name), "endpoint": endpoint, "coalesce_reads": coalesce, "client_credentials": auth.usesClientCredentials(),
+	})
 }
 
 func (p *llmProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -266,14 +314,23 @@ func envFor(attr string) string {
 	return map[string]string{
 		"platform": envPlatform, "endpoint": envEndpoint, "token": envToken, "max_retries": envMaxRetries,
 		"request_timeout": envRequestTimeout, "rate_limit": envRateLimit, "coalesce_reads": envCoalesceReads,
+		"token_url": envTokenURL, "client_id": envClientID, "client_secret": envClientSecret, "scopes": envScopes,
 	}[attr]
 }
 
 // transportLogger bridges the HTTP layer's log lines to tflog, in each request's own context
-// (tflog's masking is not safe on a context shared between goroutines), with the token masked.
-func transportLogger(token string) func(ctx context.Context, level, msg string, fields map[string]any) {
+// (tflog's masking is not safe on a context shared between goroutines), with the static token
+// and the client secret masked. Access tokens never reach it: the HTTP layer logs no header and
+// redacts every token it sent from the errors it logs.
+func transportLogger(secrets ...string) func(ctx context.Context, level, msg string, fields map[string]any) {
+	var masked []string
+	for _, s := range secrets {
+		if s != "" {
+			masked = append(masked, s)
+		}
+	}
 	return func(ctx context.Context, level, msg string, fields map[string]any) {
-		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, token), token)
+		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, masked...), masked...)
 		switch level {
 		case "warn":
 			tflog.Warn(ctx, msg, fields)

@@ -32,18 +32,24 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // testToken is the bearer token the test mock accepts; tests search logs and state for it.
 const testToken = "tok-acceptance-5f2b9c1e7a"
 
+// The OAuth2 client the test mock's token endpoint knows; tests search logs and state for the secret.
+const (
+	testClientID     = "ci-terraform"
+	testClientSecret = "cs-acceptance-9d4e1f7b3c"
+)
+
 // testMock is one in-process mock platform per test.
 type testMock struct {
 	srv *mockserver.Server
 	ts  *httptest.Server
 }
 
-func newTestMock(t *testing.T) *testMock {
+func newTestMock(t *testing.T, opts ...mockserver.Option) *testMock {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
 	}
-	srv := mockserver.New(testToken)
+	srv := mockserver.New(testToken, append([]mockserver.Option{mockserver.WithClientCredentials(testClientID, testClientSecret)}, opts...)...)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &testMock{srv: srv, ts: ts}
@@ -63,6 +69,16 @@ func (m *testMock) endpoint(p platform.Name) string {
 
 func (m *testMock) providerConfig(p platform.Name) string {
 	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token    = %q\n  max_retries = 6\n}\n", p, m.endpoint(p), testToken)
+}
+
+// tokenURL is the mock's OAuth2 token endpoint.
+func (m *testMock) tokenURL() string { return m.ts.URL + mockserver.TokenPath }
+
+// clientCredentialsConfig is providerConfig with client credentials instead of the token; extra
+// lines go inside the provider block.
+func (m *testMock) clientCredentialsConfig(p platform.Name, extra ...string) string {
+	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token_url = %q\n  client_id = %q\n  client_secret = %q\n  max_retries = 6\n%s}\n",
+		p, m.endpoint(p), m.tokenURL(), testClientID, testClientSecret, strings.Join(append(extra, ""), "\n"))
 }
 
 // writes returns the journaled requests that change something (everything but GET).
@@ -199,6 +215,35 @@ endpoint = "ftp://api.keywordsai.co"
 token = "t"`), `(?s)Invalid Endpoint`},
 		{"missing platform", block(fmt.Sprintf(`endpoint = %q
 token = "t"`, local)), `(?s)Missing Platform.*LLM_PLATFORM`},
+		{"token with client credentials", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = "t"
+token_url = %q
+client_id = "id"
+client_secret = "cs-1234"`, local, m.tokenURL())), `(?s)Invalid Attribute Combination.*cannot be configured together.*token.*client_id`},
+		{"client credentials without client_secret", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token_url = %q
+client_id = "id"`, local, m.tokenURL())), `(?s)Incomplete Client Credentials.*"client_secret" is missing.*LLM_CLIENT_SECRET`},
+		{"client credentials with client_secret only", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+client_secret = "cs-1234"`, local)), `(?s)Incomplete Client Credentials.*"token_url" is missing.*LLM_TOKEN_URL.*Incomplete Client Credentials.*"client_id" is missing.*LLM_CLIENT_ID`},
+		{"client credentials without token_url", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+client_id = "id"
+client_secret = "cs-1234"`, local)), `(?s)Incomplete Client Credentials.*"token_url" is missing.*LLM_TOKEN_URL`},
+		{"token_url plain http to a remote host", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token_url = "http://auth.example.com/oauth/token"
+client_id = "id"
+client_secret = "cs-1234"`, local)), `(?s)Invalid Token URL.*plain http to a remote host.*client secret`},
+		{"scopes with a static token", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+token = "t"
+scopes = ["llm.admin"]`, local)), `(?s)Invalid Attribute Combination.*token.*scopes`},
+		{"scopes without client credentials", block(fmt.Sprintf(`platform = "barndoor"
+endpoint = %q
+scopes = ["llm.admin"]`, local)), `(?s)Scopes Without Client Credentials.*LLM_SCOPES`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
@@ -206,6 +251,9 @@ token = "t"`, local)), `(?s)Missing Platform.*LLM_PLATFORM`},
 		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(strings.ReplaceAll(c.error, " ", `\s+`))})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if m.srv.TokensIssued() != 0 {
+		t.Fatalf("invalid provider configurations asked for %d access tokens", m.srv.TokensIssued())
+	}
 	if reqs := m.srv.Requests(); len(reqs) != 0 {
 		t.Fatalf("invalid provider configurations reached the platform: %+v", reqs)
 	}
