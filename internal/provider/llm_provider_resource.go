@@ -218,7 +218,6 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	serverKeys := loadServerKeys(ctx, r.data.Spec, req.Private)
 	if patch.Empty() {
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
-		plan.UpdatedAt = state.UpdatedAt
 		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 		return
 	}
@@ -276,9 +275,6 @@ func keepPlanned(result *llmProviderResourceModel, plan llmProviderResourceModel
 
 // fillUnknown replaces values still unknown after an update with the prior state.
 func fillUnknown(result *llmProviderResourceModel, state llmProviderResourceModel) {
-	if result.UpdatedAt.IsUnknown() {
-		result.UpdatedAt = state.UpdatedAt
-	}
 	if result.BaseURL.IsUnknown() {
 		result.BaseURL = state.BaseURL
 	}

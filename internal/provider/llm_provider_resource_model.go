@@ -45,7 +45,6 @@ type llmProviderResourceModel struct {
 	OrgID                 types.String   `tfsdk:"org_id"`
 	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
-	UpdatedAt             types.String   `tfsdk:"updated_at"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -181,7 +180,6 @@ func (m *llmProviderResourceModel) applyRecord(spec platform.Spec, rec platform.
 	m.OrgID = stringOrNull(rec.OrgID)
 	m.CatalogSlug = stringOrNull(rec.CatalogSlug)
 	m.CreatedAt = stringOrNull(rec.CreatedAt)
-	m.UpdatedAt = stringOrNull(rec.UpdatedAt)
 }
 
 func boolOrNull(v *bool) types.Bool {
@@ -304,7 +302,7 @@ func (m *llmProviderResourceModel) modelFields() map[string]any {
 		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
 		"extra_kwargs": &m.ExtraKwargs, "request_timeout_secs": &m.RequestTimeoutSecs,
 		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
-		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "timeouts": &m.Timeouts,
+		"created_at": &m.CreatedAt, "timeouts": &m.Timeouts,
 		"enforce_health_check": &m.EnforceHealthCheck,
 	}
 }

@@ -191,10 +191,6 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 				MarkdownDescription: "When the record was created (RFC 3339), as the platform reports it. " + computedDoc("created_at"),
 				Computed:            true, PlanModifiers: useState,
 			},
-			"updated_at": schema.StringAttribute{
-				MarkdownDescription: "When the record was last updated (RFC 3339), as the platform reports it. " + computedDoc("updated_at"),
-				Computed:            true,
-			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),

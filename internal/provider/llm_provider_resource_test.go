@@ -160,7 +160,7 @@ func resourceCases() []resourceCase {
 			gone: func(t *testing.T, m *testMock, id string) {
 				m.call(t, http.MethodDelete, "/api/llm-gateway/admin/providers/"+id, nil)
 			},
-			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "enforce_health_check", "created_at", "updated_at"},
+			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "enforce_health_check", "created_at"},
 			secrets:  []string{"api_key"},
 			invalid: []invalidCase{
 				{name: "n/a workspace", set: map[string]string{"workspace_id": `"ws"`}, error: `Attribute Not Supported On Barndoor`},
