@@ -5,7 +5,9 @@
 #   - TestAcc* tests drive a CLI through plan, apply, import and refresh, so they run on each CLI in
 #     LLM_TEST_CLIS (default: all three; CI never sets it), each run under a banner that names the CLI.
 # The CLI paths are exported as LLM_TEST_TERRAFORM_OLDEST, LLM_TEST_TERRAFORM_NEWEST and LLM_TEST_TOFU for
-# tests that need one CLI in particular; one already set in the environment is used as it is.
+# tests that need one CLI in particular; one already set in the environment is used as it is. With
+# LLM_TEST_CLIS set, only the oldest Terraform and the CLIs named are resolved, so such a test should skip
+# when its variable is empty.
 # Expects TF_CLI_CONFIG_FILE to point at the test CLI configuration (make test writes it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
