@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a terraform >= 1.11 (needed for write-only attributes): the one on PATH when
-# it is recent enough, otherwise one built from source into .tmp/terraform (see install-terraform.sh).
+# it is recent enough, otherwise the oldest supported Terraform from scripts/ensure-cli.sh, which
+# builds it from source through the Go module proxy once and keeps it in the user's cache.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 want_minor=11
@@ -15,13 +16,8 @@ version_ok() {
 if tf=$(command -v terraform 2>/dev/null) && version_ok "$tf"; then
   echo "$tf"; exit 0
 fi
-local_tf="$root/.tmp/terraform/terraform"
-if [ -x "$local_tf" ] && version_ok "$local_tf"; then
-  echo "$local_tf"; exit 0
-fi
-echo "No terraform >= 1.11 on PATH; building Terraform v1.11.4 from source through the Go module proxy into .tmp/terraform (a few minutes, once)." >&2
-if "$root/scripts/install-terraform.sh" "$root/.tmp/terraform" >&2 && version_ok "$local_tf"; then
-  echo "$local_tf"; exit 0
+if tf=$("$root/scripts/ensure-cli.sh" terraform-oldest) && version_ok "$tf"; then
+  echo "$tf"; exit 0
 fi
 cat >&2 <<'MSG'
 error: no terraform >= 1.11 found, and building one from source failed.
