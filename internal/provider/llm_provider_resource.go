@@ -100,6 +100,7 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	plan.applyRecord(r.data.Spec, created, serverKeys)
 	resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
 	if err != nil {
 		// The record exists but a follow-up step failed: state keeps it, and Terraform taints it.
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
@@ -180,6 +181,7 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyRecord(r.data.Spec, rec, loadServerKeys(ctx, r.data.Spec, req.Private))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
 }
 
 func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -217,6 +219,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
 		plan.UpdatedAt = state.UpdatedAt
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "updating llm_provider", map[string]any{"id": state.ID.ValueString(), "fields": fmt.Sprint(patch.Fields)})
@@ -238,6 +241,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	fillUnknown(&result, state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, result)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, result)...)
 }
 
 // keepPlanned restores the configured attributes after mapping a response, so the state after
@@ -293,9 +297,14 @@ func (r *llmProviderResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState takes the platform's id of the record (see the id attribute). Secrets cannot be
-// imported: set them in the configuration with a new _wo_version (or api_key) after import.
+// ImportState takes the platform's id of the record (see the id attribute), or an import block's
+// identity. Secrets cannot be imported: set them in the configuration with a new _wo_version (or
+// api_key) after import.
 func (r *llmProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		r.importByIdentity(ctx, req, resp)
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	if id == "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "The import ID is empty. Use the platform's id of the record (see the id attribute).")
