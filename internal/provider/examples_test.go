@@ -133,6 +133,7 @@ func TestAccExamples(t *testing.T) {
 		"provider/provider.tf", "resources/llm_provider/resource.tf", "resources/llm_provider/import.sh",
 		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/api-key.tf",
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
+		"list-resources/llm_provider/list-resource.tfquery.hcl",
 	}
 	for _, name := range platforms.Names() {
 		want = append(want, "resources/llm_provider/"+string(name)+".tf")
@@ -162,8 +163,10 @@ func TestAccExamples(t *testing.T) {
 				planExample(t, env, tf, rel, string(src))
 			case ".sh":
 				checkImportScript(t, string(src))
+			case ".hcl":
+				checkQueryExample(t, env, tf, rel, string(src))
 			default:
-				t.Fatalf("unexpected file in examples/: %s (only .tf and import .sh files belong there)", rel)
+				t.Fatalf("unexpected file in examples/: %s (only .tf, .tfquery.hcl and import .sh files belong there)", rel)
 			}
 		})
 	}
