@@ -17,29 +17,48 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 )
 
-// querySupport returns why the CLI cannot run terraform query, or "" when it can (Terraform 1.14
-// and later; OpenTofu has no query command).
-func querySupport(t *testing.T, tf string) string {
-	t.Helper()
+// cliVersion is the version the CLI reports (OpenTofu reports its own numbers).
+func cliVersion(tf string) (*version.Version, error) {
 	out, err := exec.Command(tf, "version", "-json").Output()
 	if err != nil {
-		return fmt.Sprintf("%s version failed: %v", tf, err)
+		return nil, fmt.Errorf("%s version failed: %w", tf, err)
 	}
 	var v struct {
 		TerraformVersion string `json:"terraform_version"`
 	}
 	if err := json.Unmarshal(out, &v); err != nil {
-		return fmt.Sprintf("%s version -json is not JSON: %v", tf, err)
+		return nil, fmt.Errorf("%s version -json is not JSON: %w", tf, err)
+	}
+	return version.NewVersion(v.TerraformVersion)
+}
+
+// querySupport returns why the CLI cannot run terraform query, or "" when it can (Terraform 1.14
+// and later; OpenTofu has no query command).
+func querySupport(t *testing.T, tf string) string {
+	t.Helper()
+	v, err := cliVersion(tf)
+	if err != nil {
+		return err.Error()
 	}
 	if terraformFlavour() == "opentofu" {
-		return fmt.Sprintf("OpenTofu %s has no query command", v.TerraformVersion)
+		return fmt.Sprintf("OpenTofu %s has no query command", v)
 	}
-	got, err := version.NewVersion(v.TerraformVersion)
+	if v.Core().LessThan(version.Must(version.NewVersion("1.14.0"))) {
+		return fmt.Sprintf("Terraform %s has no query command (1.14 and later)", v)
+	}
+	return ""
+}
+
+// identitySupport returns why the CLI cannot import by identity, or "" when it can (Terraform
+// and OpenTofu 1.12 and later).
+func identitySupport(t *testing.T, tf string) string {
+	t.Helper()
+	v, err := cliVersion(tf)
 	if err != nil {
-		return fmt.Sprintf("unreadable Terraform version %q", v.TerraformVersion)
+		return err.Error()
 	}
-	if got.Core().LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		return fmt.Sprintf("Terraform %s has no query command (1.14 and later)", v.TerraformVersion)
+	if v.Core().LessThan(version.Must(version.NewVersion("1.12.0"))) {
+		return fmt.Sprintf("%s %s cannot import by identity (1.12 and later)", map[string]string{"opentofu": "OpenTofu", "terraform": "Terraform"}[terraformFlavour()], v)
 	}
 	return ""
 }
