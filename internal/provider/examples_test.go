@@ -80,7 +80,7 @@ var exampleSetups = map[string]exampleSetup{
 		// The documented promise: an import, then one in-place update that sends the key.
 		planMatches: `Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\.`,
 	},
-	"resources/llm_provider/import-by-identity.tf": {
+	"resources/llm_provider/import-identity-block.tf": {
 		platform: refactor.Name,
 		seed: func(t *testing.T, m *testMock) map[string]string {
 			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
@@ -144,7 +144,7 @@ func TestAccExamples(t *testing.T) {
 	// The docs render these by name: one resource example per platform, import, data sources.
 	want := []string{
 		"provider/provider.tf", "resources/llm_provider/resource.tf", "resources/llm_provider/import.sh",
-		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/import-by-identity.tf", "resources/llm_provider/api-key.tf",
+		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/import-identity-block.tf", "resources/llm_provider/api-key.tf",
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
 		"list-resources/llm_provider/list-resource.tfquery.hcl",
 	}
