@@ -165,11 +165,11 @@ func importedModel(ctx context.Context, req list.ListRequest, id string) (llmPro
 	return model, diags
 }
 
-// displayName is how terraform query lists a record: its name where the platform has names,
-// with the id, which is what an import takes.
+// displayName is how terraform query names a record next to its identity: its name where the
+// platform has names, otherwise its id.
 func displayName(spec platform.Spec, rec platform.Record) string {
-	if spec.Supports(platform.FieldName) && rec.Name != "" && rec.Name != rec.ID {
-		return fmt.Sprintf("%s (%s)", rec.Name, rec.ID)
+	if spec.Supports(platform.FieldName) && rec.Name != "" {
+		return rec.Name
 	}
 	return rec.ID
 }
