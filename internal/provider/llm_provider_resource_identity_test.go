@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -249,5 +250,27 @@ func TestAccLLMProviderResource_importIdentityBlock(t *testing.T) {
 func forgetStep(m *testMock, p platform.Name) resource.TestStep {
 	return resource.TestStep{
 		Config: m.providerConfig(p) + "removed {\n  from = " + testResource + "\n  lifecycle {\n    destroy = false\n  }\n}\n",
+	}
+}
+
+// TestIdentityOf keeps the workspace in the identity only where the platform has workspaces, so
+// an identity never names a workspace a platform lacks, and never holds an unknown value.
+func TestIdentityOf(t *testing.T) {
+	t.Parallel()
+	model := llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringValue("ws-1")}
+	for _, tc := range resourceCases() {
+		spec := mustSpec(t, tc.platform)
+		got := identityOf(spec, model)
+		wantWS := types.StringNull()
+		if spec.Supports(platform.FieldWorkspaceID) {
+			wantWS = types.StringValue("ws-1")
+		}
+		if !got.ID.Equal(types.StringValue("rec-1")) || !got.WorkspaceID.Equal(wantWS) {
+			t.Errorf("%s: identityOf = {%s, %s}, want {rec-1, %s}", tc.platform, got.ID, got.WorkspaceID, wantWS)
+		}
+		unknown := identityOf(spec, llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringUnknown()})
+		if !unknown.WorkspaceID.IsNull() {
+			t.Errorf("%s: an unknown workspace must give a null identity workspace, got %s", tc.platform, unknown.WorkspaceID)
+		}
 	}
 }
