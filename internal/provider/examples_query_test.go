@@ -92,6 +92,26 @@ func checkQueryExample(t *testing.T, env []string, tf, rel, src string) {
 	if !strings.Contains(out, "openai-direct") {
 		t.Errorf("terraform query of %s does not list the seeded record openai-direct:\n%s", rel, out)
 	}
+	// What the guide does with it: generate, then a plan that imports each record once.
+	if code, out := runTerraform(t, env, tf, dir, "query", "-no-color", "-generate-config-out=generated.tf"); code != 0 {
+		t.Fatalf("terraform query -generate-config-out of %s exited %d:\n%s", rel, code, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := regexp.MustCompile(`(?m)^\s+id\s+= "([^"]+)"`).FindAllStringSubmatch(string(generated), -1)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id[1]] {
+			t.Errorf("%s generates two imports of record %s (overlapping list blocks):\n%s", rel, id[1], generated)
+		}
+		seen[id[1]] = true
+	}
+	_, out = runTerraform(t, env, tf, dir, "plan", "-no-color", "-input=false")
+	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", len(ids)); len(ids) == 0 || !strings.Contains(out, want) {
+		t.Errorf("the plan of the configuration %s generates is not %q:\n%s\n--- generated.tf:\n%s", rel, want, out, generated)
+	}
 }
 
 // TestAccExamples_queryAdoptAll follows the adoption workflow of the "Adopting existing records"

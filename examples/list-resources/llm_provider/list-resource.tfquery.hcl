@@ -4,13 +4,3 @@ list "llm_provider" "all" {
   provider         = llm
   include_resource = true
 }
-
-# Only the OpenAI records: filters are model_provider, name and workspace_id (where the
-# platform has them); workspace_id narrows the one list call to that workspace.
-list "llm_provider" "openai" {
-  provider = llm
-
-  config {
-    model_provider = "openai"
-  }
-}
