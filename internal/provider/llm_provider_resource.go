@@ -172,6 +172,9 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	rec, err := r.data.Client.Get(ctx, state.ref())
 	if platform.IsNotFound(err) {
 		tflog.Warn(ctx, "llm_provider is gone from the platform; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		// The framework wants an identity after every read without errors, removal included, and
+		// state from Terraform before 1.12 (or an older provider version) has none yet.
+		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
