@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole life of llm_provider records on all four platforms, against a local llm-mock,
 # with no account anywhere. Builds the Terraform provider, points Terraform at that build through a
-# generated CLI config (dev_overrides), applies demo/, changes one value, catches a drift, destroys.
+# generated CLI config (dev_overrides), applies demo/, changes one value, catches a drift, destroys,
+# and, when a Terraform >= 1.14 is at hand, adopts records made outside Terraform with terraform query.
 # Everything lives in one temporary directory that is removed on exit, failure and Ctrl-C alike.
 set -euo pipefail
 
@@ -98,8 +99,84 @@ clear_journal() {
 	curl -fsS -X DELETE "$mock/_mock/requests" >/dev/null || fail "cannot clear the mock's request journal"
 }
 
+# The Terraform that make test builds for its newest-version run; the demo only ever uses it.
+cached_tf="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-llm/cli/terraform-1.16.3/terraform"
+
+# query_terraform prints the first Terraform >= 1.14 (which has terraform query) among the one the
+# demo runs, the one on PATH and the one make test builds; it fails when there is none.
+query_terraform() {
+	local c v major rest minor
+	for c in "$tf" "$(command -v terraform 2>/dev/null || true)" "$cached_tf"; do
+		[ -n "$c" ] && [ -x "$c" ] || continue
+		"$c" version 2>/dev/null | grep -q OpenTofu && continue
+		v=$("$c" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p' | head -n 1)
+		[ -n "$v" ] || continue
+		major=${v%%.*} rest=${v#*.}
+		minor=${rest%%.*}
+		if [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge 14 ]; }; then
+			echo "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# run_query_step makes two barndoor records by hand, lists the platform with terraform query, writes
+# their configuration with -generate-config-out, and shows that the plan only imports them.
+run_query_step() {
+	local name mp status
+	for name in anthropic-by-hand:anthropic mistral-by-hand:mistral; do
+		mp=${name#*:} name=${name%%:*}
+		status=$(curl -sS -o "$work/curl.out" -w '%{http_code}' -X POST \
+			-H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+			-d "{\"name\":\"$name\",\"model_provider\":\"$mp\",\"api_key\":\"sk-by-hand\"}" \
+			"$mock/api/llm-gateway/admin/providers") || fail "out-of-band create failed"
+		[ "$status" = 201 ] || [ "$status" = 200 ] || fail "out-of-band create answered HTTP $status: $(cat "$work/curl.out")"
+	done
+	say "out of band: two barndoor records made by hand, which no Terraform configuration manages"
+	say "terraform: $qtf ($("$qtf" version 2>/dev/null | head -n 1))"
+	mkdir -p "$work/adopt"
+	cat >"$work/adopt/main.tf" <<-EOF
+		terraform {
+		  required_providers {
+		    llm = {
+		      source = "llmconfig/llm"
+		    }
+		  }
+		}
+
+		provider "llm" {
+		  platform = "barndoor"
+		  endpoint = "$mock/api/llm-gateway"
+		}
+	EOF
+	cat >"$work/adopt/adopt.tfquery.hcl" <<-EOF
+		list "llm_provider" "barndoor" {
+		  provider         = llm
+		  include_resource = true
+		}
+	EOF
+	local rc=0
+	LLM_TOKEN=$token "$qtf" -chdir="$work/adopt" query -no-color >"$work/tf.out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "terraform query failed"
+	say "terraform query lists what is on the platform:"
+	tf_lines 'list\.llm_provider'
+	rc=0
+	LLM_TOKEN=$token "$qtf" -chdir="$work/adopt" query -no-color -generate-config-out=generated.tf >"$work/tf.out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "terraform query -generate-config-out failed"
+	say "terraform query -generate-config-out=generated.tf wrote $(grep -c '^resource "llm_provider"' "$work/adopt/generated.tf") resource and $(grep -c '^import {' "$work/adopt/generated.tf") import blocks:"
+	grep -E '^(resource|import)|^  (name|model_provider|to) ' "$work/adopt/generated.tf" | sed -E 's/[[:space:]]+/ /g; s/^ /  /; s/^/      /'
+	clear_journal
+	rc=0
+	LLM_TOKEN=$token "$qtf" -chdir="$work/adopt" plan -no-color -input=false -detailed-exitcode >"$work/tf.out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || fail "terraform plan of the generated configuration exited $rc, want 2 (imports)"
+	tf_lines '^Plan:'
+	[ -z "$(journal_writes)" ] || fail "planning the imports sent a write to the platform"
+	say "the plan only imports (nothing is sent until apply); secrets are not read back: add api_key_wo after the import"
+}
+
 # ---------------------------------------------------------------------------------------------
-header "1/6 build the Terraform provider and llm-mock, start the mock on a free loopback port"
+header "1/7 build the Terraform provider and llm-mock, start the mock on a free loopback port"
 work=$(mktemp -d "${TMPDIR:-/tmp}/llm-demo.XXXXXX")
 echo "demo: workdir $work"
 command -v go >/dev/null || fail "go is not on PATH"
@@ -130,7 +207,7 @@ done
 say "llm-mock (pid $mock_pid) serves all four platforms at $mock"
 
 # ---------------------------------------------------------------------------------------------
-header "2/6 point Terraform at the local build (dev_overrides in a generated CLI config)"
+header "2/7 point Terraform at the local build (dev_overrides in a generated CLI config)"
 tf=${TF_ACC_TERRAFORM_PATH:-}
 if [ -z "$tf" ]; then
 	tf=$("$root/scripts/ensure-terraform.sh") || fail "no terraform >= 1.11 (see the message above)"
@@ -163,7 +240,7 @@ export TF_VAR_anthropic_api_key="sk-ant-demo-key" TF_VAR_anthropic_secret="demo-
 export TF_VAR_groq_api_key="gsk-demo-key"
 
 # ---------------------------------------------------------------------------------------------
-header "3/6 terraform apply: one llm_provider record on each of the four platforms"
+header "3/7 terraform apply: one llm_provider record on each of the four platforms"
 run_tf apply -no-color -input=false -auto-approve || fail "terraform apply failed"
 tf_lines 'Creation complete|Apply complete'
 grep -qF -- "$openai_key" "$work/config/terraform.tfstate" "$work/tf.out" &&
@@ -171,7 +248,7 @@ grep -qF -- "$openai_key" "$work/config/terraform.tfstate" "$work/tf.out" &&
 say "the OpenAI key (api_key_wo, write-only) is in neither Terraform's output nor the state"
 
 # ---------------------------------------------------------------------------------------------
-header "4/6 change one value: barndoor_request_timeout = 900 (was 1800), apply again"
+header "4/7 change one value: barndoor_request_timeout = 900 (was 1800), apply again"
 echo 'barndoor_request_timeout = 900' >"$work/config/terraform.tfvars"
 say "terraform.tfvars: barndoor_request_timeout = 900"
 clear_journal
@@ -183,7 +260,7 @@ writes=$(journal_writes)
 say "update request: $writes"
 
 # ---------------------------------------------------------------------------------------------
-header "5/6 drift: rename the barndoor record out of band, terraform plan -detailed-exitcode catches it"
+header "5/7 drift: rename the barndoor record out of band, terraform plan -detailed-exitcode catches it"
 # Only stdout: Terraform writes its warnings (such as the dev_overrides one) to stderr.
 barndoor_id=$("$tf" -chdir="$work/config" output -raw barndoor_id 2>"$work/tf.out") || fail "terraform output failed"
 [[ $barndoor_id =~ ^[0-9a-f-]{36}$ ]] || fail "terraform output barndoor_id is not a UUID: '$barndoor_id'"
@@ -204,12 +281,20 @@ say "plan after: exit code 2 (drift detected)"
 tf_lines 'will be updated in-place|^[[:space:]]+~ name[[:space:]]+=.*-> "demo-openai"|^Plan:'
 
 # ---------------------------------------------------------------------------------------------
-header "6/6 terraform destroy, stop the mock, remove the workdir"
+header "6/7 terraform destroy"
 clear_journal
 run_tf destroy -no-color -input=false -auto-approve || fail "terraform destroy failed"
 tf_lines 'Destroy complete'
 deletes=$(journal_writes | grep -c ' received DELETE ' || true)
 [ "$deletes" -eq 4 ] || fail "expected 4 DELETE requests, the platforms received $deletes"
 say "the platforms received $deletes DELETE requests"
+
+# ---------------------------------------------------------------------------------------------
+header "7/7 terraform query: find records made outside Terraform, generate their configuration"
+if qtf=$(query_terraform); then
+	run_query_step
+else
+	say "skipped: terraform query needs Terraform >= 1.14, and none is on PATH or at $cached_tf (make test builds one; the demo never does)"
+fi
 cleanup
 printf '\n==> demo complete in %ds\n' "$((SECONDS - started))"

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -248,8 +249,8 @@ func TestDemo(t *testing.T) {
 	workdir := run.workdir(t)
 
 	for _, want := range []string{
-		"==> 1/6 build", "==> 2/6 point Terraform at the local build", "==> 3/6 terraform apply",
-		"==> 4/6 change one value", "==> 5/6 drift", "==> 6/6 terraform destroy",
+		"==> 1/7 build", "==> 2/7 point Terraform at the local build", "==> 3/7 terraform apply",
+		"==> 4/7 change one value", "==> 5/7 drift", "==> 6/7 terraform destroy", "==> 7/7 terraform query",
 		"llm_provider.refactor_openai: Creation complete", "llm_provider.flashback_anthropic: Creation complete",
 		"llm_provider.barndoor_openai: Creation complete", "llm_provider.keywordsai_groq: Creation complete",
 		"Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
@@ -279,13 +280,14 @@ func TestDemo(t *testing.T) {
 			t.Errorf("update body = %v, want only the changed field %v", body, want)
 		}
 	}
+	checkQueryStep(t, out, queryTerraform(t, os.Getenv("TF_ACC_TERRAFORM_PATH"), os.Getenv("XDG_CACHE_HOME")) != "")
 	assertNothingLeft(t, run, workdir)
 }
 
 // TestDemoInterrupted delivers a Ctrl-C while Terraform applies and checks the script still cleans up.
 func TestDemoInterrupted(t *testing.T) {
 	run := startDemo(t)
-	run.waitForOutput(t, "==> 3/6")
+	run.waitForOutput(t, "==> 3/7")
 	workdir := run.workdir(t)
 	// The process scan must see what the demo runs, or its "nothing left" verdict below means nothing.
 	if procs := processesUsing(t, workdir); !containsAny(procs, "llm-mock") {
@@ -300,8 +302,8 @@ func TestDemoInterrupted(t *testing.T) {
 	if code != 130 {
 		t.Errorf("interrupted scripts/demo.sh exited %d, want 130", code)
 	}
-	if !strings.Contains(out, "demo: interrupted in step 3/6") {
-		t.Errorf("output lacks %q", "demo: interrupted in step 3/6")
+	if !strings.Contains(out, "demo: interrupted in step 3/7") {
+		t.Errorf("output lacks %q", "demo: interrupted in step 3/7")
 	}
 	assertNothingLeft(t, run, workdir)
 }
@@ -320,10 +322,10 @@ func TestDemoFailure(t *testing.T) {
 	if code != 1 {
 		t.Errorf("scripts/demo.sh with a failing terraform exited %d, want 1", code)
 	}
-	if want := "demo: FAILED in step 3/6: terraform apply failed"; !strings.Contains(out, want) {
+	if want := "demo: FAILED in step 3/7: terraform apply failed"; !strings.Contains(out, want) {
 		t.Errorf("output lacks %q", want)
 	}
-	if strings.Contains(out, "==> 4/6") {
+	if strings.Contains(out, "==> 4/7") {
 		t.Errorf("the demo went on after a failed step")
 	}
 	assertNothingLeft(t, run, run.workdir(t))
@@ -336,4 +338,99 @@ func containsAny(lines []string, substr string) bool {
 		}
 	}
 	return false
+}
+
+// queryTerraform returns the Terraform >= 1.14 the demo's query step would use, or "": the one
+// the demo runs (TF_ACC_TERRAFORM_PATH), the one on PATH, the one make test builds into the cache.
+func queryTerraform(t *testing.T, demoTF, xdgCache string) string {
+	t.Helper()
+	if xdgCache == "" {
+		home, _ := os.UserHomeDir()
+		xdgCache = filepath.Join(home, ".cache")
+	}
+	onPath, _ := exec.LookPath("terraform")
+	for _, c := range []string{demoTF, onPath, filepath.Join(xdgCache, "terraform-provider-llm", "cli", "terraform-1.16.3", "terraform")} {
+		if c == "" {
+			continue
+		}
+		out, err := exec.Command(c, "version", "-json").Output()
+		if err != nil || strings.Contains(string(out), "OpenTofu") {
+			continue
+		}
+		var v struct {
+			TerraformVersion string `json:"terraform_version"`
+		}
+		var major, minor int
+		if json.Unmarshal(out, &v) != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(v.TerraformVersion, "%d.%d", &major, &minor); err == nil && (major > 1 || (major == 1 && minor >= 14)) {
+			return c
+		}
+	}
+	return ""
+}
+
+// checkQueryStep checks step 7: with a Terraform that has terraform query, the two records made
+// by hand are listed, their configuration generated, and the plan only imports them; without
+// one, a single line says why the step is skipped.
+func checkQueryStep(t *testing.T, out string, available bool) {
+	t.Helper()
+	start := strings.Index(out, "==> 7/7")
+	end := strings.Index(out, "demo: cleaned up")
+	if start < 0 || end < start {
+		t.Errorf("no step 7 before the cleanup line in the output")
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(out[start:end]), "\n")[1:]
+	step := strings.Join(lines, "\n")
+	if !available {
+		if len(lines) != 1 || !strings.Contains(step, "skipped: terraform query needs Terraform >= 1.14") {
+			t.Errorf("without a Terraform >= 1.14, step 7 should be one line saying why it is skipped, got:\n%s", step)
+		}
+		return
+	}
+	for _, want := range []string{
+		"two barndoor records made by hand",
+		"list.llm_provider.barndoor", "anthropic-by-hand", "mistral-by-hand",
+		"wrote 2 resource and 2 import blocks",
+		"Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.",
+	} {
+		if !strings.Contains(step, want) {
+			t.Errorf("step 7 lacks %q:\n%s", want, step)
+		}
+	}
+}
+
+// TestDemoQuerySkipped runs the demo where no Terraform >= 1.14 is at hand and checks that the
+// query step is skipped with one line, and that the demo builds no Terraform for it.
+func TestDemoQuerySkipped(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the demo test runs with TF_ACC=1, like the acceptance tests (make test sets it)")
+	}
+	onPath, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform on PATH")
+	}
+	emptyCache := t.TempDir()
+	if queryTerraform(t, onPath, emptyCache) != "" {
+		t.Skipf("the terraform on PATH (%s) has terraform query, so the step cannot be skipped here", onPath)
+	}
+	// The demo's go build keeps its cache where it is; only the CLI cache moves to an empty place.
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env GOCACHE: %v", err)
+	}
+	run := startDemo(t, "TF_ACC_TERRAFORM_PATH="+onPath, "XDG_CACHE_HOME="+emptyCache, "GOCACHE="+strings.TrimSpace(string(gocache)))
+	code := run.wait(t)
+	out := run.out.String()
+	t.Logf("scripts/demo.sh output:\n%s", out)
+	if code != 0 {
+		t.Fatalf("scripts/demo.sh exited %d, want 0", code)
+	}
+	checkQueryStep(t, out, false)
+	if entries, _ := os.ReadDir(emptyCache); len(entries) != 0 {
+		t.Errorf("the demo wrote into the CLI cache %s (it must never build a Terraform): %v", emptyCache, entries)
+	}
+	assertNothingLeft(t, run, run.workdir(t))
 }

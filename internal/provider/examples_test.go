@@ -60,6 +60,8 @@ type exampleSetup struct {
 	seed func(t *testing.T, m *testMock) map[string]string
 	// planMatches, when set, is a regular expression the plan output must match.
 	planMatches string
+	// needs, when set, says why the CLI cannot plan the example ("" when it can).
+	needs func(t *testing.T, tf string) string
 }
 
 // exampleSetups lists the examples that cannot be planned from their text alone. An example
@@ -77,6 +79,17 @@ var exampleSetups = map[string]exampleSetup{
 		},
 		// The documented promise: an import, then one in-place update that sends the key.
 		planMatches: `Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\.`,
+	},
+	"resources/llm_provider/import-identity-block.tf": {
+		platform: refactor.Name,
+		seed: func(t *testing.T, m *testMock) map[string]string {
+			m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{
+				"provider": "anthropic", "enabled": true, "credentials": map[string]any{"api_key": "sk-ant-existing"},
+			})
+			return nil
+		},
+		planMatches: `Plan: 1 to import, 0 to add, 0 to change, 0 to destroy\.`,
+		needs:       identitySupport,
 	},
 	"data-sources/llm_provider/data-source.tf": {
 		platform: barndoor.Name,
@@ -131,8 +144,9 @@ func TestAccExamples(t *testing.T) {
 	// The docs render these by name: one resource example per platform, import, data sources.
 	want := []string{
 		"provider/provider.tf", "resources/llm_provider/resource.tf", "resources/llm_provider/import.sh",
-		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/api-key.tf",
+		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/import-identity-block.tf", "resources/llm_provider/api-key.tf",
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
+		"list-resources/llm_provider/list-resource.tfquery.hcl", "list-resources/llm_provider/list-resource-filtered.tfquery.hcl",
 	}
 	for _, name := range platforms.Names() {
 		want = append(want, "resources/llm_provider/"+string(name)+".tf")
@@ -162,8 +176,10 @@ func TestAccExamples(t *testing.T) {
 				planExample(t, env, tf, rel, string(src))
 			case ".sh":
 				checkImportScript(t, string(src))
+			case ".hcl":
+				checkQueryExample(t, env, tf, rel, string(src))
 			default:
-				t.Fatalf("unexpected file in examples/: %s (only .tf and import .sh files belong there)", rel)
+				t.Fatalf("unexpected file in examples/: %s (only .tf, .tfquery.hcl and import .sh files belong there)", rel)
 			}
 		})
 	}
@@ -254,8 +270,13 @@ func checkImportScript(t *testing.T, src string) {
 // keep every attribute but get the mock's endpoint and token, and its variables get values.
 func planExample(t *testing.T, env []string, tf, rel, src string) {
 	t.Helper()
-	m := newTestMock(t)
 	setup := exampleSetups[rel]
+	if setup.needs != nil {
+		if why := setup.needs(t, tf); why != "" {
+			t.Skipf("%s: %s", rel, why)
+		}
+	}
+	m := newTestMock(t)
 	vars := map[string]string{}
 	if setup.seed != nil {
 		vars = setup.seed(t, m)

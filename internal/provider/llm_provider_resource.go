@@ -101,6 +101,7 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	plan.applyRecord(r.data.Spec, created, serverKeys)
 	resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
 	if err != nil {
 		// The record exists but a follow-up step failed: state keeps it, and Terraform taints it.
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
@@ -172,6 +173,9 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	rec, err := r.data.Client.Get(ctx, state.ref())
 	if platform.IsNotFound(err) {
 		tflog.Warn(ctx, "llm_provider is gone from the platform; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		// The framework wants an identity after every read without errors, removal included, and
+		// state from Terraform before 1.12 (or an older provider version) has none yet.
+		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -181,6 +185,7 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyRecord(r.data.Spec, rec, loadServerKeys(ctx, r.data.Spec, req.Private))
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
 }
 
 func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -219,6 +224,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	if patch.Empty() {
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
 		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "updating llm_provider", map[string]any{"id": state.ID.ValueString(), "fields": fmt.Sprint(patch.Fields)})
@@ -249,6 +255,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	fillUnknown(&result, state)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, result)...)
+	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, result)...)
 }
 
 // keepPlanned restores the configured attributes after mapping a response, so the state after
@@ -307,9 +314,14 @@ func (r *llmProviderResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState takes the platform's id of the record (see the id attribute). Secrets cannot be
-// imported: set them in the configuration with a new _wo_version (or api_key) after import.
+// ImportState takes the platform's id of the record (see the id attribute), or an import block's
+// identity. Secrets cannot be imported: set them in the configuration with a new _wo_version (or
+// api_key) after import.
 func (r *llmProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		r.importByIdentity(ctx, req, resp)
+		return
+	}
 	id := strings.TrimSpace(req.ID)
 	if id == "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "The import ID is empty. Use the platform's id of the record (see the id attribute).")

@@ -71,6 +71,10 @@ func manyRecords(p platform.Name, count int) (string, []string) {
 // faultRules fail about a quarter of requests: 429 with Retry-After, 503, and responses dropped
 // after the platform processed the request.
 var faultRules = []mockserver.FaultRule{
+	// The first create is always dropped after the platform processed it, and the next request
+	// refused with a 503, so every run goes through adoption and retries whatever the dice say.
+	{Method: http.MethodPost, Path: "*", Drop: true, Count: 1},
+	{Path: "*", Status: http.StatusServiceUnavailable, Count: 1},
 	{Path: "*", Status: http.StatusTooManyRequests, RetryAfter: "1", Probability: 0.08},
 	{Path: "*", Status: http.StatusServiceUnavailable, Probability: 0.09},
 	{Path: "*", Drop: true, Probability: 0.10},

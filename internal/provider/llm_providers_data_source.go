@@ -44,22 +44,19 @@ func (d *llmProvidersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"(`managed = true`) where it reports them.",
 		Attributes: map[string]schema.Attribute{
 			"model_provider": schema.StringAttribute{
-				MarkdownDescription: "Keep only the records for this model provider (a canonical slug). A value matches every record with " +
-					"the same wire value (where `vertex` and `google_ai` are both `GOOGLE`, either matches both). Setting it on a platform " +
-					"that has no model provider, or to a value the platform does not accept, is an error.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(platform.CanonicalModelProviders...)},
+				MarkdownDescription: modelProviderFilterDoc(),
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(platform.CanonicalModelProviders...)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Keep only the records with this name: " + nameComparisonDoc() + ", where setting it is an error.",
+				MarkdownDescription: nameFilterDoc(),
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"workspace_id": schema.StringAttribute{
-				MarkdownDescription: "Where the platform has workspaces, list only this workspace's records (the platform filters them); without it every " +
-					"accessible workspace is listed. Setting it on another platform is an error.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: workspaceFilterDoc(),
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the records in `providers`, in the same order: the ids `terraform import` takes for `llm_provider`.",
@@ -92,16 +89,15 @@ func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkLookupArgument(spec, "model_provider", cfg.ModelProvider, &resp.Diagnostics)
-	checkLookupArgument(spec, "name", cfg.Name, &resp.Diagnostics)
-	checkLookupArgument(spec, "workspace_id", cfg.WorkspaceID, &resp.Diagnostics)
+	filter := recordFilter{ModelProvider: cfg.ModelProvider, Name: cfg.Name, WorkspaceID: cfg.WorkspaceID}
+	filter.check(spec, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 
-	records, err := d.data.Client.List(ctx, platform.ListOptions{WorkspaceID: cfg.WorkspaceID.ValueString()})
+	records, err := d.data.Client.List(ctx, filter.listOptions())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "List", spec, err)
 		return
@@ -110,10 +106,7 @@ func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	cfg.IDs = []types.String{}
 	cfg.Providers = []llmProviderRecordModel{}
 	for _, rec := range records {
-		if !cfg.ModelProvider.IsNull() && !spec.SameModelProvider(cfg.ModelProvider.ValueString(), rec.ModelProvider) {
-			continue
-		}
-		if !cfg.Name.IsNull() && !spec.NamesEqual(rec.Name, cfg.Name.ValueString()) {
+		if !filter.matches(spec, rec) {
 			continue
 		}
 		model, diags := recordModel(spec, rec)

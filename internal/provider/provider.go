@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,6 +32,7 @@ import (
 var (
 	_ provider.Provider                     = (*llmProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*llmProvider)(nil)
+	_ provider.ProviderWithListResources    = (*llmProvider)(nil)
 )
 
 // New returns a constructor of the Terraform provider for the given release version.
@@ -290,6 +292,7 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{Client: client, Spec: spec}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	tflog.Debug(ctx, "configured platform client", map[string]any{
 		"platform": string(spec.Name), "endpoint": endpoint, "coalesce_reads": coalesce, "client_credentials": auth.usesClientCredentials(),
 	})
@@ -301,6 +304,11 @@ func (p *llmProvider) Resources(_ context.Context) []func() resource.Resource {
 
 func (p *llmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewLLMProviderDataSource, NewLLMProvidersDataSource}
+}
+
+// ListResources are the resources terraform query can list (Terraform 1.14 and later).
+func (p *llmProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewLLMProviderListResource}
 }
 
 func stringOrEnv(v types.String, env string) string {
