@@ -107,8 +107,8 @@ type Options struct {
 	Latency time.Duration
 	// LatencyN is the record count of the latency runs.
 	LatencyN int
-	// ProfileDir, when set, makes ours write CPU profiles (LLM_CPU_PROFILE) there during the
-	// apply and the plans at the largest N, and the report lists their top entries.
+	// ProfileDir, when set, adds a run of ours at the largest N that writes CPU profiles
+	// (LLM_CPU_PROFILE) there during the apply and the plans, and the report lists their top entries.
 	ProfileDir string
 }
 
@@ -409,13 +409,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				{who: string(Same), mainTF: bp.render(sourceSame, name, mock.root, res.Records, nil)},
 				{who: string(Ours), mainTF: bp.config(name, mock.root, res.Records), mock: mock},
 			}
-			if opts.ProfileDir != "" && n == profileN {
-				runs[3].profile = filepath.Join(opts.ProfileDir, fmt.Sprintf("%s-%d", name, res.Records))
-			}
 			for _, r := range runs {
 				r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d-%s", name, res.Records, strings.ReplaceAll(r.who, "_", "-")))
 			}
-			out, err := benchAlternately(ctx, tf, runs, res.Records, opts.Progress, name)
+			out, err := benchAlternately(ctx, tf, runs, Operations, res.Records, opts.Progress, name)
 			if err != nil {
 				return nil, fmt.Errorf("%s, %d records: %w", name, res.Records, err)
 			}
@@ -429,8 +426,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				}
 			}
 			report.Results = append(report.Results, res)
-			if p := runs[3].profile; p != "" {
-				report.Profiles = append(report.Profiles, profiles(ctx, filepath.Join(bin, "terraform-provider-llm"), p, name, res.Records)...)
+			if opts.ProfileDir != "" && n == profileN {
+				// The profiles come from an extra run of ours, so the profiler's own cost stays out
+				// of the measured runs.
+				prefix := filepath.Join(opts.ProfileDir, fmt.Sprintf("%s-%d", name, res.Records))
+				profiled := &variantRun{who: "ours-profiled", mainTF: runs[3].mainTF, mock: mock, profile: prefix,
+					dir: filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d-profiled", name, res.Records))}
+				if _, err := benchAlternately(ctx, tf, []*variantRun{profiled}, profiledOperations, res.Records, opts.Progress, name); err != nil {
+					return nil, fmt.Errorf("%s, %d records, profiled: %w", name, res.Records, err)
+				}
+				report.Profiles = append(report.Profiles, profiles(ctx, filepath.Join(bin, "terraform-provider-llm"), prefix, name, res.Records)...)
 			}
 		}
 	}
@@ -465,7 +470,7 @@ type variantRun struct {
 // configuration's run: load from other work on a shared machine then hits both sides alike. With
 // a mock, it resets the mock before the apply, and clears the journal before and reads it after
 // every operation.
-func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantRun, records int, progress io.Writer, platform string) ([]map[Operation]Measurement, error) {
+func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantRun, ops []Operation, records int, progress io.Writer, platform string) ([]map[Operation]Measurement, error) {
 	out := make([]map[Operation]Measurement, len(runs))
 	for i, r := range runs {
 		if err := os.RemoveAll(r.dir); err != nil {
@@ -479,7 +484,7 @@ func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantR
 		}
 		out[i] = map[Operation]Measurement{}
 	}
-	for _, op := range Operations {
+	for _, op := range ops {
 		for i, r := range runs {
 			if r.mock != nil {
 				if op == OpApply {
@@ -492,7 +497,7 @@ func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantR
 				}
 			}
 			var env []string
-			if r.profile != "" && op != OpUpdate && op != OpDestroy {
+			if r.profile != "" {
 				env = append(env, cpuProfileEnv+"="+r.profile+"-"+string(op))
 			}
 			m, err := tf.run(ctx, r.dir, op, env...)
@@ -530,7 +535,7 @@ func benchLatency(ctx context.Context, opts Options, tf *terraformRunner, bin st
 		for i, r := range runs {
 			r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("latency-%s-%d-%d", name, records, i))
 		}
-		out, err := benchAlternately(ctx, tf, runs, records, opts.Progress, name)
+		out, err := benchAlternately(ctx, tf, runs, Operations, records, opts.Progress, name)
 		if err != nil {
 			return fmt.Errorf("%s, %d records at %s latency: %w", name, records, opts.Latency, err)
 		}
@@ -544,6 +549,9 @@ func benchLatency(ctx context.Context, opts Options, tf *terraformRunner, bin st
 // cpuProfileEnv is the provider's CPU profile knob (see the module's main.go).
 const cpuProfileEnv = "LLM_CPU_PROFILE"
 
+// profiledOperations are the operations the profiled run of ours runs, each with a profile.
+var profiledOperations = []Operation{OpApply, OpRefresh, OpPlan}
+
 // profileTopLines is how many lines of go tool pprof -top the report keeps per profile.
 const profileTopLines = 16
 
@@ -551,7 +559,7 @@ const profileTopLines = 16
 // operation's with go tool pprof -top; a failing pprof leaves the file list without a summary.
 func profiles(ctx context.Context, provider, prefix, platform string, records int) []Profile {
 	var out []Profile
-	for _, op := range []Operation{OpApply, OpRefresh, OpPlan} {
+	for _, op := range profiledOperations {
 		files, _ := filepath.Glob(prefix + "-" + string(op) + ".*.pprof")
 		if len(files) == 0 {
 			continue
@@ -559,7 +567,14 @@ func profiles(ctx context.Context, provider, prefix, platform string, records in
 		p := Profile{Platform: platform, Records: records, Op: op, Files: files}
 		args := append([]string{"tool", "pprof", "-top", "-nodecount=" + strconv.Itoa(profileTopLines), provider}, files...)
 		if top, err := exec.CommandContext(ctx, "go", args...).Output(); err == nil {
-			p.Top = strings.TrimRight(string(top), "\n")
+			// The binary's path, build id and date say nothing the report does not.
+			var keep []string
+			for line := range strings.SplitSeq(strings.TrimRight(string(top), "\n"), "\n") {
+				if !strings.HasPrefix(line, "File:") && !strings.HasPrefix(line, "Build ID:") && !strings.HasPrefix(line, "Time:") {
+					keep = append(keep, line)
+				}
+			}
+			p.Top = strings.Join(keep, "\n")
 		}
 		out = append(out, p)
 	}

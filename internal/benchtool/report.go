@@ -211,9 +211,10 @@ func (r *Report) Markdown() string {
 	b.WriteString("- **Latency**: ours runs again at the latency N against a second `llm-mock --latency` (every platform request delayed; not `/_mock` nor `/oauth/token`), " +
 		"alternating per operation with ours against the zero-latency mock. **added** is the difference; **bound** is issue 10's: a plan at most its requests " +
 		"(the coalesced lists, one per workspace) one after another, anything that writes at most total requests × latency / parallelism, i.e. N × requests per record × latency / parallelism.\n")
-	b.WriteString("- **CPU profiles**: `BENCH_PROFILE=DIR make bench` sets `LLM_CPU_PROFILE` for ours at the largest N during the apply and the two plans; " +
-		"each provider process writes `DIR/PLATFORM-N-OPERATION.PID.pprof`, and the report lists the top entries of `go tool pprof -top` over each operation's files. " +
-		"Profiling costs the profiled runs a little CPU, so compare ratios from a run without it.\n\n")
+	b.WriteString("- **CPU profiles**: `BENCH_PROFILE=DIR make bench` adds, at the largest N, one more run of ours (apply, both plans) with `LLM_CPU_PROFILE` set, " +
+		"after the measured runs so the profiler's cost stays out of the tables; each provider process writes `DIR/PLATFORM-N-OPERATION.PID.pprof`, " +
+		"and the report lists the top entries of `go tool pprof -top` over each operation's files. " +
+		"Look further with `go tool pprof -http=: terraform-provider-llm DIR/flashback-500-plan.*.pprof` (a provider built from the same commit).\n\n")
 	b.WriteString("Requests per record the Terraform provider is built to meet: create 1 (flashback 2: its create answers no full record, so one read follows; " +
 		"keywordsai 2: its POST is an upsert, so an existence check comes first), update exactly 1 write, a refresh at most 1 " +
 		"(reads are coalesced into one list call per platform, per workspace on flashback).\n\n")
@@ -243,7 +244,7 @@ func (r *Report) Markdown() string {
 	if len(r.Profiles) > 0 {
 		b.WriteString("## CPU profiles\n\n")
 		for _, p := range r.Profiles {
-			fmt.Fprintf(&b, "### %s, N = %d, %s\n\n%d files: `%s`\n\n", p.Platform, p.Records, p.Op.Label(), len(p.Files), strings.Join(p.Files, "`, `"))
+			fmt.Fprintf(&b, "### %s, N = %d, %s\n\n%d files (one per provider process): `%s`\n\n", p.Platform, p.Records, p.Op.Label(), len(p.Files), strings.Join(p.Files, "`, `"))
 			if p.Top != "" {
 				b.WriteString("```\n" + p.Top + "\n```\n\n")
 			}
