@@ -240,6 +240,25 @@ type Report struct {
 	Profiles []Profile
 	GoBench  string
 	Warnings []string
+	// Findings is the hand-written findings section of the previous BENCHMARKS.md, carried over
+	// so a rerun keeps what people concluded from the numbers.
+	Findings string
+}
+
+// findingsHeading starts the hand-written section of BENCHMARKS.md.
+const findingsHeading = "## Findings"
+
+// findingsSection returns the body of the findings section of a BENCHMARKS.md, up to the next
+// section; "" when it has none.
+func findingsSection(md string) string {
+	_, rest, ok := strings.Cut(md, "\n"+findingsHeading+"\n")
+	if !ok {
+		return ""
+	}
+	if i := strings.Index(rest, "\n## "); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSpace(rest)
 }
 
 // Machine describes where the run happened.
@@ -308,6 +327,9 @@ func benchMain() error {
 	}
 	fmt.Print(report.Text())
 	if *out != "" {
+		if old, err := os.ReadFile(*out); err == nil {
+			report.Findings = findingsSection(string(old))
+		}
 		if err := os.WriteFile(*out, []byte(report.Markdown()), 0o644); err != nil {
 			return err
 		}

@@ -230,6 +230,21 @@ func TestSevenAttributeConfigKeepsTheUpdatedAttribute(t *testing.T) {
 	}
 }
 
+func TestFindingsSurviveARerun(t *testing.T) {
+	old := "# Benchmarks\n\nWritten by make bench.\n\n" + findingsHeading + "\n\nThe plan is bound by the framework.\n\n- A point.\n\n## Machine\n\n- CPU: 2\n"
+	got := findingsSection(old)
+	if got != "The plan is bound by the framework.\n\n- A point." {
+		t.Fatalf("findingsSection = %q", got)
+	}
+	md := (&Report{Findings: got}).Markdown()
+	if findingsSection(md) != got || strings.Index(md, findingsHeading) > strings.Index(md, "## Machine") {
+		t.Errorf("the findings do not come back, before the machine, in:\n%s", md)
+	}
+	if findingsSection("# Benchmarks\n\n## Machine\n") != "" {
+		t.Error("a file without findings has some")
+	}
+}
+
 func TestRunRejectsUnknownPlatform(t *testing.T) {
 	_, err := Run(t.Context(), Options{Ns: []int{1}, Platforms: []string{"nosuch"}, WorkDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), `unknown platform "nosuch"`) {

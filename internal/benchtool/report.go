@@ -175,6 +175,9 @@ func (r *Report) Markdown() string {
 	b.WriteString("Written by `make bench` (`scripts/bench.sh`, which runs `internal/benchtool`); rerun it rather than editing this file.\n\n")
 	fmt.Fprintf(&b, "Command: `%s`  \n", r.Options.Command)
 	fmt.Fprintf(&b, "Run: %s, took %s\n\n", r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Elapsed.Round(time.Second))
+	if r.Findings != "" {
+		b.WriteString(findingsHeading + "\n\n" + r.Findings + "\n\n")
+	}
 	b.WriteString("## Machine\n\n")
 	fmt.Fprintf(&b, "- CPU: %d × %s\n", m.CPUs, m.CPUModel)
 	fmt.Fprintf(&b, "- Memory: %.1f GiB\n", float64(m.MemoryKB)/(1<<20))
