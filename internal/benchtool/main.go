@@ -427,8 +427,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			res.Records, res.Note = bp.records(n)
 			runs := []*variantRun{
 				{who: string(TFData), mainTF: floorConfig(res.Records)},
-				{who: string(Seven), mainTF: bp.render(sourceSeven, name, mock.root, res.Records, sevenAttributes)},
-				{who: string(Same), mainTF: bp.render(sourceSame, name, mock.root, res.Records, nil)},
+				{who: string(Seven), mainTF: bp.render(sourceSeven, name, mock.root, res.Records, sevenAttributes), env: floorLogEnv},
+				{who: string(Same), mainTF: bp.render(sourceSame, name, mock.root, res.Records, nil), env: floorLogEnv},
 				{who: string(Ours), mainTF: bp.config(name, mock.root, res.Records), mock: mock},
 			}
 			for _, r := range runs {
@@ -485,7 +485,14 @@ type variantRun struct {
 	mock *mockProcess
 	// profile, when set, is the LLM_CPU_PROFILE prefix of the apply and the plans.
 	profile string
+	// env is added to every command's environment.
+	env []string
 }
+
+// floorLogEnv turns the framework's and the SDK's own logging off in the framework floors, as
+// the provider's main does for itself when TF_LOG is unset: otherwise the floors would spend CPU
+// on log lines nobody reads, which ours does not, and the ratio would flatter ours.
+var floorLogEnv = []string{"TF_LOG_SDK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_SDK_FRAMEWORK=OFF"}
 
 // benchAlternately runs each operation on every configuration in turn before the next operation,
 // so the runs a ratio compares are minutes apart at most rather than the length of a whole
@@ -518,7 +525,7 @@ func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantR
 					return nil, err
 				}
 			}
-			var env []string
+			env := slices.Clone(r.env)
 			if r.profile != "" {
 				env = append(env, cpuProfileEnv+"="+r.profile+"-"+string(op))
 			}

@@ -199,7 +199,9 @@ func (r *Report) Markdown() string {
 	b.WriteString("- **7-attr**: `terraform-provider-llmseven` (`internal/benchtool/floorprovider`), a terraform-plugin-framework provider whose `llm_provider` has 7 plain attributes " +
 		"(id, name, model_provider, base_url, enabled, api_key, settings) and makes no API call; the configuration sets the platform's attributes among those.\n")
 	b.WriteString("- **same**: `terraform-provider-llmfloor`, the same framework provider with exactly our `llm_provider` schema (validators, plan modifiers, timeouts), no API call; the configuration is ours. " +
-		"ours / same is what our own code costs; ours / 7-attr adds what the wider schema costs, in the provider and in Terraform.\n\n")
+		"ours / same is what our own code costs; ours / 7-attr adds what the wider schema costs, in the provider and in Terraform. " +
+		"Both floors run with `TF_LOG_SDK`, `TF_LOG_SDK_PROTO` and `TF_LOG_SDK_FRAMEWORK` set to `OFF`, which is what our provider's `main` sets for itself when `TF_LOG` is unset; " +
+		"without that the floors spend CPU formatting framework log lines nobody reads and come out slower than ours.\n\n")
 	b.WriteString("**Alternation**: every operation runs on the four, in the order terraform_data, 7-attr, same, ours, before the next operation starts, each in its own directory and state. " +
 		"The runs a ratio compares are then seconds to a minute apart rather than a whole configuration's run apart, so load from other work on a shared machine falls on both sides alike; " +
 		"ours runs right after same-schema, whose ratio matters most.\n\n")
