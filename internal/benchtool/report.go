@@ -172,7 +172,7 @@ func (r *Report) Markdown() string {
 	var b strings.Builder
 	m := r.Machine
 	b.WriteString("# Benchmarks\n\n")
-	b.WriteString("Written by `make bench` (`scripts/bench.sh`, which runs `internal/benchtool`); rerun it rather than editing this file.\n\n")
+	b.WriteString("Written by `make bench` (`scripts/bench.sh`, which runs `internal/benchtool`); rerun it rather than editing this file, except for the Findings section, which people write and make bench keeps.\n\n")
 	fmt.Fprintf(&b, "Command: `%s`  \n", r.Options.Command)
 	fmt.Fprintf(&b, "Run: %s, took %s\n\n", r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Elapsed.Round(time.Second))
 	if r.Findings != "" {
