@@ -1,8 +1,10 @@
-// Command benchtool is `make bench`: it times terraform apply, a refresh-only plan, an update of
-// every record and destroy for N llm_provider records per platform against llm-mock, times the same
-// operations on N terraform_data resources as the floor Terraform itself sets, counts the API
-// requests per record from the mock's journal, samples the Terraform provider process's peak
-// memory, and writes the results to BENCHMARKS.md.
+// Command benchtool is `make bench`: it times terraform apply, a refresh-only plan, a plan without
+// refresh, an update of every record and destroy for N llm_provider records per platform against
+// llm-mock, and the same operations on three floors (N terraform_data resources, and two framework
+// providers that make no API call: a 7-attribute one and one with llm_provider's schema), run
+// alternately; it measures wall time and CPU seconds, counts the API requests per record from the
+// mock's journal, samples the Terraform provider process's peak memory, repeats ours against a mock
+// with added latency, and writes the results to BENCHMARKS.md.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,16 +35,17 @@ import (
 // Operation is one timed Terraform command.
 type Operation string
 
-// The four operations, in the order they run.
+// The operations, in the order they run.
 const (
 	OpApply   Operation = "apply"
 	OpRefresh Operation = "refresh"
+	OpPlan    Operation = "plan"
 	OpUpdate  Operation = "update"
 	OpDestroy Operation = "destroy"
 )
 
 // Operations lists every operation in run order.
-var Operations = []Operation{OpApply, OpRefresh, OpUpdate, OpDestroy}
+var Operations = []Operation{OpApply, OpRefresh, OpPlan, OpUpdate, OpDestroy}
 
 // Label is how an operation reads in the tables.
 func (o Operation) Label() string {
@@ -50,6 +54,8 @@ func (o Operation) Label() string {
 		return "apply (create)"
 	case OpRefresh:
 		return "plan -refresh-only"
+	case OpPlan:
+		return "plan -refresh=false"
 	case OpUpdate:
 		return "apply (update all)"
 	case OpDestroy:
@@ -57,6 +63,25 @@ func (o Operation) Label() string {
 	}
 	return string(o)
 }
+
+// Variant is one of the four things every operation is run on.
+type Variant string
+
+// The variants, in the order they run within an operation.
+const (
+	// TFData is N terraform_data resources: Terraform alone, no plugin process, no API.
+	TFData Variant = "terraform_data"
+	// Seven is the 7-attribute framework floor (terraform-provider-llmseven): no API calls.
+	Seven Variant = "7-attribute"
+	// Same is the framework floor with llm_provider's schema (terraform-provider-llmfloor): no API calls.
+	Same Variant = "same-schema"
+	// Ours is terraform-provider-llm against llm-mock.
+	Ours Variant = "ours"
+)
+
+// Variants lists every variant in run order; ours runs right after the same-schema floor, so the
+// ratio that matters most compares neighbouring runs.
+var Variants = []Variant{TFData, Seven, Same, Ours}
 
 // Options configures one bench run.
 type Options struct {
@@ -78,11 +103,21 @@ type Options struct {
 	Command string
 	// Progress receives one line per finished operation; nil discards them.
 	Progress io.Writer
+	// Latency is the mock latency of the latency runs; 0 skips them.
+	Latency time.Duration
+	// LatencyN is the record count of the latency runs.
+	LatencyN int
+	// ProfileDir, when set, adds a run of ours at the largest N that writes CPU profiles
+	// (LLM_CPU_PROFILE) there during the apply and the plans, and the report lists their top entries.
+	ProfileDir string
 }
 
 // Measurement is what one operation cost.
 type Measurement struct {
 	Duration time.Duration
+	// CPU is the user and system time of terraform and every provider process it started and
+	// reaped: the rusage wait4 returns counts a process's reaped children too.
+	CPU time.Duration
 	// Requests counts the journaled API requests by HTTP method.
 	Requests map[string]int
 	// Statuses counts the journaled responses by HTTP status.
@@ -132,18 +167,66 @@ type Result struct {
 	// RequestedN is the N of the run; Records is how many records the platform could hold.
 	RequestedN, Records int
 	// Note explains a Records below RequestedN.
-	Note  string
-	Ours  map[Operation]Measurement
-	Floor map[Operation]Measurement
+	Note string
+	// Runs holds every variant's measurements by operation.
+	Runs map[Variant]map[Operation]Measurement
 }
 
-// Ratio is ours / floor for an operation.
-func (r Result) Ratio(op Operation) float64 {
-	floor := r.Floor[op].Duration
-	if floor <= 0 {
-		return 0
+// Ours is our provider's measurements.
+func (r Result) Ours() map[Operation]Measurement { return r.Runs[Ours] }
+
+// Ratios are ours / floor of an operation in wall time and in CPU seconds; 0 when unmeasured.
+func (r Result) Ratios(op Operation, floor Variant) (wall, cpu float64) {
+	o, f := r.Runs[Ours][op], r.Runs[floor][op]
+	if f.Duration > 0 {
+		wall = float64(o.Duration) / float64(f.Duration)
 	}
-	return float64(r.Ours[op].Duration) / float64(floor)
+	if f.CPU > 0 {
+		cpu = float64(o.CPU) / float64(f.CPU)
+	}
+	return wall, cpu
+}
+
+// LatencyResult is ours at one platform against the zero-latency mock and the delayed one, run
+// alternately per operation.
+type LatencyResult struct {
+	Platform      string
+	Records       int
+	Latency       time.Duration
+	Zero, Delayed map[Operation]Measurement
+	Parallelism   int
+}
+
+// Added is how much longer an operation took against the delayed mock.
+func (l LatencyResult) Added(op Operation) time.Duration {
+	return l.Delayed[op].Duration - l.Zero[op].Duration
+}
+
+// Bound is the most an operation may take longer against the delayed mock (issue 10): a plan a
+// few round trips (its requests, the coalesced lists, one after another), anything that writes
+// N × requests per record × latency / parallelism, but no less than one record's requests one
+// after another, which is what a small N costs.
+func (l LatencyResult) Bound(op Operation) time.Duration {
+	m := l.Delayed[op]
+	total := 0
+	for _, n := range m.Requests {
+		total += n
+	}
+	if op == OpRefresh || op == OpPlan {
+		return time.Duration(total) * l.Latency
+	}
+	perRecord := time.Duration(math.Ceil(m.TotalPerRecord(l.Records))) * l.Latency
+	return max(time.Duration(total)*l.Latency/time.Duration(max(1, l.Parallelism)), perRecord)
+}
+
+// Profile is the CPU profiles of ours during one operation: one file per provider process.
+type Profile struct {
+	Platform string
+	Records  int
+	Op       Operation
+	Files    []string
+	// Top is the first lines of go tool pprof -top over all the files.
+	Top string
 }
 
 // Report is a whole run.
@@ -153,8 +236,29 @@ type Report struct {
 	Elapsed  time.Duration
 	Machine  Machine
 	Results  []Result
+	Latency  []LatencyResult
+	Profiles []Profile
 	GoBench  string
 	Warnings []string
+	// Findings is the hand-written findings section of the previous BENCHMARKS.md, carried over
+	// so a rerun keeps what people concluded from the numbers.
+	Findings string
+}
+
+// findingsHeading starts the hand-written section of BENCHMARKS.md.
+const findingsHeading = "## Findings"
+
+// findingsSection returns the body of the findings section of a BENCHMARKS.md, up to the next
+// section; "" when it has none.
+func findingsSection(md string) string {
+	_, rest, ok := strings.Cut(md, "\n"+findingsHeading+"\n")
+	if !ok {
+		return ""
+	}
+	if i := strings.Index(rest, "\n## "); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSpace(rest)
 }
 
 // Machine describes where the run happened.
@@ -187,11 +291,15 @@ func benchMain() error {
 		out         = flag.String("out", "BENCHMARKS.md", "where to write the results; empty to skip")
 		goBench     = flag.Bool("gobench", envOr("BENCH_GO", "1") != "0", "also run the Go micro-benchmarks (env BENCH_GO=0 skips)")
 		command     = flag.String("command", "make bench", "the command recorded in the results")
+		latency     = flag.Duration("latency", envDuration("BENCH_LATENCY", 50*time.Millisecond), "mock latency of the latency runs, 0 skips them (env BENCH_LATENCY)")
+		latencyN    = flag.Int("latency-n", envInt("BENCH_LATENCY_N", 100), "record count of the latency runs (env BENCH_LATENCY_N)")
+		profileDir  = flag.String("profile", os.Getenv("BENCH_PROFILE"), "directory for CPU profiles of ours at the largest N (env BENCH_PROFILE)")
 	)
 	flag.Parse()
 	opts := Options{
 		Terraform: *terraform, Parallelism: *parallelism, ModuleRoot: *root, WorkDir: *workDir,
 		GoBench: *goBench, Command: *command, Progress: os.Stderr, Platforms: fields(*platforms),
+		Latency: *latency, LatencyN: *latencyN, ProfileDir: *profileDir,
 	}
 	for _, s := range fields(*ns) {
 		n, err := strconv.Atoi(s)
@@ -219,6 +327,9 @@ func benchMain() error {
 	}
 	fmt.Print(report.Text())
 	if *out != "" {
+		if old, err := os.ReadFile(*out); err == nil {
+			report.Findings = findingsSection(string(old))
+		}
 		if err := os.WriteFile(*out, []byte(report.Markdown()), 0o644); err != nil {
 			return err
 		}
@@ -246,6 +357,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(strings.TrimSpace(os.Getenv(name))); err == nil && d >= 0 {
+		return d
+	}
+	return def
+}
+
 func fields(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
 }
@@ -266,6 +384,17 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if len(opts.Ns) == 0 || len(opts.Platforms) == 0 {
 		return nil, errors.New("nothing to bench: no N or no platform")
 	}
+	if opts.ProfileDir != "" {
+		// The provider runs in each configuration's directory, so the prefix must be absolute.
+		dir, err := filepath.Abs(opts.ProfileDir)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		opts.ProfileDir = dir
+	}
 	report := &Report{Options: opts, Started: time.Now()}
 	bin := filepath.Join(opts.WorkDir, "bin")
 	if err := buildBinaries(ctx, opts.ModuleRoot, bin); err != nil {
@@ -273,50 +402,68 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	report.Machine = describeMachine(ctx, opts.Terraform)
 	cliConfig := filepath.Join(opts.WorkDir, "bench.terraformrc")
-	// dev_overrides lets terraform use the freshly built binary without init or a registry; the
+	// dev_overrides lets terraform use the freshly built binaries without init or a registry; the
 	// built-in terraform_data needs neither.
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/llmconfig/llm", bin)
+	rc := "provider_installation {\n  dev_overrides {\n"
+	for _, source := range []string{sourceOurs, sourceSame, sourceSeven} {
+		rc += fmt.Sprintf("    %q = %q\n", "registry.terraform.io/"+source, bin)
+	}
+	rc += "  }\n  direct {}\n}\n"
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
 		return nil, err
 	}
-	mock, err := startMock(ctx, filepath.Join(bin, "llm-mock"))
+	mock, err := startMock(ctx, filepath.Join(bin, "llm-mock"), 0)
 	if err != nil {
 		return nil, err
 	}
 	defer mock.stop()
 
 	tf := &terraformRunner{bin: opts.Terraform, cliConfig: cliConfig, parallelism: opts.Parallelism}
-	floors := map[int]map[Operation]Measurement{}
+	profileN := slices.Max(opts.Ns)
 	for _, n := range opts.Ns {
 		for _, name := range opts.Platforms {
 			bp := benchPlatforms[name]
 			res := Result{Platform: name, RequestedN: n}
 			res.Records, res.Note = bp.records(n)
-			floor, ok := floors[res.Records]
-			if !ok {
-				dir := filepath.Join(opts.WorkDir, fmt.Sprintf("floor-%d", res.Records))
-				floor, err = benchConfig(ctx, tf, dir, floorConfig(res.Records), res.Records, nil, opts.Progress, "floor")
-				if err != nil {
-					return nil, fmt.Errorf("floor, %d terraform_data: %w", res.Records, err)
-				}
-				floors[res.Records] = floor
+			runs := []*variantRun{
+				{who: string(TFData), mainTF: floorConfig(res.Records)},
+				{who: string(Seven), mainTF: bp.render(sourceSeven, name, mock.root, res.Records, sevenAttributes), env: floorLogEnv},
+				{who: string(Same), mainTF: bp.render(sourceSame, name, mock.root, res.Records, nil), env: floorLogEnv},
+				{who: string(Ours), mainTF: bp.config(name, mock.root, res.Records), mock: mock},
 			}
-			res.Floor = floor
-			if err := mock.reset(ctx); err != nil {
-				return nil, err
+			for _, r := range runs {
+				r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d-%s", name, res.Records, strings.ReplaceAll(r.who, "_", "-")))
 			}
-			dir := filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d", name, res.Records))
-			res.Ours, err = benchConfig(ctx, tf, dir, bp.config(name, mock.root, res.Records), res.Records, mock, opts.Progress, name)
+			out, err := benchAlternately(ctx, tf, runs, Operations, res.Records, opts.Progress, name)
 			if err != nil {
 				return nil, fmt.Errorf("%s, %d records: %w", name, res.Records, err)
 			}
+			res.Runs = map[Variant]map[Operation]Measurement{}
+			for i, v := range Variants {
+				res.Runs[v] = out[i]
+			}
 			for _, op := range Operations {
-				if f := res.Ours[op].Failures(); f > 0 {
+				if f := res.Ours()[op].Failures(); f > 0 {
 					report.Warnings = append(report.Warnings, fmt.Sprintf("%s N=%d %s: %d answers were 429 or 5xx", name, res.Records, op, f))
 				}
 			}
 			report.Results = append(report.Results, res)
+			if opts.ProfileDir != "" && n == profileN {
+				// The profiles come from an extra run of ours, so the profiler's own cost stays out
+				// of the measured runs.
+				prefix := filepath.Join(opts.ProfileDir, fmt.Sprintf("%s-%d", name, res.Records))
+				profiled := &variantRun{who: "ours-profiled", mainTF: runs[3].mainTF, mock: mock, profile: prefix,
+					dir: filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d-profiled", name, res.Records))}
+				if _, err := benchAlternately(ctx, tf, []*variantRun{profiled}, profiledOperations, res.Records, opts.Progress, name); err != nil {
+					return nil, fmt.Errorf("%s, %d records, profiled: %w", name, res.Records, err)
+				}
+				report.Profiles = append(report.Profiles, profiles(ctx, filepath.Join(bin, "terraform-provider-llm"), prefix, name, res.Records)...)
+			}
+		}
+	}
+	if opts.Latency > 0 {
+		if err := benchLatency(ctx, opts, tf, bin, mock, report); err != nil {
+			return nil, err
 		}
 	}
 	report.Machine.LoadAfter = loadAverage()
@@ -331,39 +478,136 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return report, nil
 }
 
-// benchConfig writes main.tf into dir and runs the four operations, measuring each. With a mock,
-// it clears the journal before and reads it after every operation.
-func benchConfig(ctx context.Context, tf *terraformRunner, dir, mainTF string, records int, mock *mockProcess, progress io.Writer, who string) (map[Operation]Measurement, error) {
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mainTF), 0o644); err != nil {
-		return nil, err
-	}
-	out := map[Operation]Measurement{}
-	for _, op := range Operations {
-		if mock != nil {
-			if err := mock.clearJournal(ctx); err != nil {
-				return nil, err
-			}
-		}
-		m, err := tf.run(ctx, dir, op)
-		if err != nil {
+// variantRun is one configuration directory that benchAlternately runs the operations in.
+type variantRun struct {
+	who, dir, mainTF string
+	// mock is the llm-mock ours talks to; nil for the floors, which make no API call.
+	mock *mockProcess
+	// profile, when set, is the LLM_CPU_PROFILE prefix of the apply and the plans.
+	profile string
+	// env is added to every command's environment.
+	env []string
+}
+
+// floorLogEnv turns the framework's and the SDK's own logging off in the framework floors, as
+// the provider's main does for itself when TF_LOG is unset: otherwise the floors would spend CPU
+// on log lines nobody reads, which ours does not, and the ratio would flatter ours.
+var floorLogEnv = []string{"TF_LOG_SDK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_SDK_FRAMEWORK=OFF"}
+
+// benchAlternately runs each operation on every configuration in turn before the next operation,
+// so the runs a ratio compares are minutes apart at most rather than the length of a whole
+// configuration's run: load from other work on a shared machine then hits both sides alike. With
+// a mock, it resets the mock before the apply, and clears the journal before and reads it after
+// every operation.
+func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantRun, ops []Operation, records int, progress io.Writer, platform string) ([]map[Operation]Measurement, error) {
+	out := make([]map[Operation]Measurement, len(runs))
+	for i, r := range runs {
+		if err := os.RemoveAll(r.dir); err != nil {
 			return nil, err
 		}
-		if mock != nil {
-			m.Requests, m.Statuses, err = mock.journal(ctx)
-			if err != nil {
-				return nil, err
-			}
+		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+			return nil, err
 		}
-		out[op] = m
-		fmt.Fprintf(progress, "bench: %-10s N=%-4d %-20s %8.2fs\n", who, records, op.Label(), m.Duration.Seconds())
+		if err := os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(r.mainTF), 0o644); err != nil {
+			return nil, err
+		}
+		out[i] = map[Operation]Measurement{}
+	}
+	for _, op := range ops {
+		for i, r := range runs {
+			if r.mock != nil {
+				if op == OpApply {
+					if err := r.mock.reset(ctx); err != nil {
+						return nil, err
+					}
+				}
+				if err := r.mock.clearJournal(ctx); err != nil {
+					return nil, err
+				}
+			}
+			env := slices.Clone(r.env)
+			if r.profile != "" {
+				env = append(env, cpuProfileEnv+"="+r.profile+"-"+string(op))
+			}
+			m, err := tf.run(ctx, r.dir, op, env...)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", r.who, err)
+			}
+			if r.mock != nil {
+				m.Requests, m.Statuses, err = r.mock.journal(ctx)
+				if err != nil {
+					return nil, err
+				}
+			}
+			out[i][op] = m
+			fmt.Fprintf(progress, "bench: %-10s %-14s N=%-4d %-20s %8.2fs %8.2f CPU s\n", platform, r.who, records, op.Label(), m.Duration.Seconds(), m.CPU.Seconds())
+		}
 	}
 	return out, nil
+}
+
+// benchLatency runs ours at opts.LatencyN records per platform against the zero-latency mock and
+// against a second mock that delays every request by opts.Latency, alternately per operation.
+func benchLatency(ctx context.Context, opts Options, tf *terraformRunner, bin string, zero *mockProcess, report *Report) error {
+	slow, err := startMock(ctx, filepath.Join(bin, "llm-mock"), opts.Latency)
+	if err != nil {
+		return err
+	}
+	defer slow.stop()
+	for _, name := range opts.Platforms {
+		bp := benchPlatforms[name]
+		records, _ := bp.records(max(1, opts.LatencyN))
+		runs := []*variantRun{
+			{who: "ours", mainTF: bp.config(name, zero.root, records), mock: zero},
+			{who: "ours+" + opts.Latency.String(), mainTF: bp.config(name, slow.root, records), mock: slow},
+		}
+		for i, r := range runs {
+			r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("latency-%s-%d-%d", name, records, i))
+		}
+		out, err := benchAlternately(ctx, tf, runs, Operations, records, opts.Progress, name)
+		if err != nil {
+			return fmt.Errorf("%s, %d records at %s latency: %w", name, records, opts.Latency, err)
+		}
+		report.Latency = append(report.Latency, LatencyResult{
+			Platform: name, Records: records, Latency: opts.Latency, Zero: out[0], Delayed: out[1], Parallelism: opts.Parallelism,
+		})
+	}
+	return nil
+}
+
+// cpuProfileEnv is the provider's CPU profile knob (see the module's main.go).
+const cpuProfileEnv = "LLM_CPU_PROFILE"
+
+// profiledOperations are the operations the profiled run of ours runs, each with a profile.
+var profiledOperations = []Operation{OpApply, OpRefresh, OpPlan}
+
+// profileTopLines is how many lines of go tool pprof -top the report keeps per profile.
+const profileTopLines = 16
+
+// profiles collects the CPU profiles one platform's ours wrote under prefix and summarises each
+// operation's with go tool pprof -top; a failing pprof leaves the file list without a summary.
+func profiles(ctx context.Context, provider, prefix, platform string, records int) []Profile {
+	var out []Profile
+	for _, op := range profiledOperations {
+		files, _ := filepath.Glob(prefix + "-" + string(op) + ".*.pprof")
+		if len(files) == 0 {
+			continue
+		}
+		p := Profile{Platform: platform, Records: records, Op: op, Files: files}
+		args := append([]string{"tool", "pprof", "-top", "-nodecount=" + strconv.Itoa(profileTopLines), provider}, files...)
+		if top, err := exec.CommandContext(ctx, "go", args...).Output(); err == nil {
+			// The binary's path, build id and date say nothing the report does not.
+			var keep []string
+			for line := range strings.SplitSeq(strings.TrimRight(string(top), "\n"), "\n") {
+				if !strings.HasPrefix(line, "File:") && !strings.HasPrefix(line, "Build ID:") && !strings.HasPrefix(line, "Time:") {
+					keep = append(keep, line)
+				}
+			}
+			p.Top = strings.Join(keep, "\n")
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // terraformRunner runs one terraform command per operation in a configuration directory.
@@ -383,6 +627,8 @@ func (t *terraformRunner) args(op Operation) []string {
 		return append(append([]string{"apply", "-auto-approve"}, common...), "-var", "label=v1")
 	case OpRefresh:
 		return append(append([]string{"plan", "-refresh-only"}, common...), "-var", "label=v1")
+	case OpPlan:
+		return append(append([]string{"plan", "-refresh=false"}, common...), "-var", "label=v1")
 	case OpUpdate:
 		return append(append([]string{"apply", "-auto-approve"}, common...), "-var", "label=v2")
 	default:
@@ -407,7 +653,11 @@ func (t *terraformRunner) env() []string {
 // noDriftText is what a refresh-only plan prints when every record reads back as applied.
 const noDriftText = "found no differences"
 
-func (t *terraformRunner) run(ctx context.Context, dir string, op Operation) (Measurement, error) {
+// noChangesText is what a plan prints when the configuration matches the state.
+const noChangesText = "No changes."
+
+// run runs one operation in dir, with extra environment variables added after the filtered ones.
+func (t *terraformRunner) run(ctx context.Context, dir string, op Operation, extraEnv ...string) (Measurement, error) {
 	logPath := filepath.Join(dir, string(op)+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -419,7 +669,7 @@ func (t *terraformRunner) run(ctx context.Context, dir string, op Operation) (Me
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
 	cmd.Dir = dir
-	cmd.Env = t.env()
+	cmd.Env = append(t.env(), extraEnv...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -437,7 +687,11 @@ func (t *terraformRunner) run(ctx context.Context, dir string, op Operation) (Me
 	if op == OpRefresh && !bytes.Contains(log, []byte(noDriftText)) {
 		return Measurement{}, fmt.Errorf("the refresh-only plan right after apply found changes (a perpetual diff):\n%s", tail)
 	}
-	return Measurement{Duration: elapsed, ProviderPeakKB: providerKB, TerraformPeakKB: terraformKB}, nil
+	if op == OpPlan && !bytes.Contains(log, []byte(noChangesText)) {
+		return Measurement{}, fmt.Errorf("the plan right after apply has changes (a perpetual diff):\n%s", tail)
+	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return Measurement{Duration: elapsed, CPU: cpu, ProviderPeakKB: providerKB, TerraformPeakKB: terraformKB}, nil
 }
 
 // sampler polls /proc for the peak resident memory (VmHWM) of a terraform process and of the
@@ -566,13 +820,24 @@ func procStatusKB(path, key string) int64 {
 	return 0
 }
 
-// buildBinaries builds the Terraform provider and llm-mock into bin.
+// The provider sources of ours and of the two framework floors; dev_overrides maps all three to
+// the bench's bin directory.
+const (
+	sourceOurs  = "llmconfig/llm"
+	sourceSame  = "llmconfig/llmfloor"
+	sourceSeven = "llmconfig/llmseven"
+)
+
+// buildBinaries builds the Terraform provider, the two framework floors (one command that picks
+// its variant from its name) and llm-mock into bin.
 func buildBinaries(ctx context.Context, root, bin string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return err
 	}
 	for _, b := range []struct{ out, pkg string }{
 		{"terraform-provider-llm", "."},
+		{"terraform-provider-llmfloor", "./internal/benchtool/floorprovider"},
+		{"terraform-provider-llmseven", "./internal/benchtool/floorprovider"},
 		{"llm-mock", "./internal/mockserver/cmd/llm-mock"},
 	} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, b.out), b.pkg)
@@ -592,8 +857,8 @@ type mockProcess struct {
 
 const mockToken = "bench-token"
 
-func startMock(ctx context.Context, bin string) (*mockProcess, error) {
-	cmd := exec.CommandContext(ctx, bin, "--listen", "127.0.0.1:0", "--token", mockToken)
+func startMock(ctx context.Context, bin string, latency time.Duration) (*mockProcess, error) {
+	cmd := exec.CommandContext(ctx, bin, "--listen", "127.0.0.1:0", "--token", mockToken, "--latency", latency.String())
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -674,10 +939,14 @@ func (m *mockProcess) journal(ctx context.Context) (map[string]int, map[int]int,
 	return byMethod, byStatus, nil
 }
 
-// runGoBench runs the micro-benchmarks of the patch builder (platform.Diff) and of each
-// platform's wire mapping, and returns their result lines.
+// goBenchPackages are the packages of the Go micro-benchmarks: the patch builder (platform.Diff),
+// each platform's wire mapping, and the protocol-level benchmark of ours against the two
+// framework floors.
+var goBenchPackages = []string{"./internal/platform/...", "./internal/benchtool/floor/"}
+
+// runGoBench runs the Go micro-benchmarks and returns their result lines.
 func runGoBench(ctx context.Context, root string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./internal/platform/...")
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem"}, goBenchPackages...)...)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -95,6 +95,7 @@ func TestTerraformArgs(t *testing.T) {
 	want := map[Operation]string{
 		OpApply:   "apply -auto-approve -input=false -no-color -parallelism=7 -var label=v1",
 		OpRefresh: "plan -refresh-only -input=false -no-color -parallelism=7 -var label=v1",
+		OpPlan:    "plan -refresh=false -input=false -no-color -parallelism=7 -var label=v1",
 		OpUpdate:  "apply -auto-approve -input=false -no-color -parallelism=7 -var label=v2",
 		OpDestroy: "destroy -auto-approve -input=false -no-color -parallelism=7 -var label=v2",
 	}
@@ -151,30 +152,52 @@ func TestMeasurementPerRecord(t *testing.T) {
 }
 
 func TestMarkdownHasMachineCommandAndEveryRow(t *testing.T) {
-	ms := func(d time.Duration, reqs map[string]int, provider int64) Measurement {
-		return Measurement{Duration: d, Requests: reqs, ProviderPeakKB: provider, TerraformPeakKB: 65536}
+	ms := func(d, cpu time.Duration, reqs map[string]int, provider int64) Measurement {
+		return Measurement{Duration: d, CPU: cpu, Requests: reqs, ProviderPeakKB: provider, TerraformPeakKB: 65536}
 	}
 	ours := map[Operation]Measurement{
-		OpApply: ms(4*time.Second, map[string]int{"POST": 7}, 40960), OpRefresh: ms(time.Second, map[string]int{"GET": 1}, 30720),
-		OpUpdate: ms(2*time.Second, map[string]int{"GET": 1, "PUT": 7}, 30720), OpDestroy: ms(2*time.Second, map[string]int{"GET": 1, "DELETE": 7}, 30720),
+		OpApply: ms(4*time.Second, 2*time.Second, map[string]int{"POST": 7}, 40960), OpRefresh: ms(time.Second, time.Second, map[string]int{"GET": 1}, 30720),
+		OpPlan:   ms(time.Second, time.Second, nil, 30720),
+		OpUpdate: ms(2*time.Second, time.Second, map[string]int{"GET": 1, "PUT": 7}, 30720), OpDestroy: ms(2*time.Second, time.Second, map[string]int{"GET": 1, "DELETE": 7}, 30720),
 	}
-	floor := map[Operation]Measurement{
-		OpApply: ms(time.Second, nil, 0), OpRefresh: ms(time.Second, nil, 0), OpUpdate: ms(time.Second, nil, 0), OpDestroy: ms(time.Second, nil, 0),
+	floor := func(provider int64) map[Operation]Measurement {
+		out := map[Operation]Measurement{}
+		for _, op := range Operations {
+			out[op] = ms(time.Second, time.Second, nil, provider)
+		}
+		return out
 	}
 	_, note := benchPlatforms["refactor"].records(100)
+	latency := LatencyResult{Platform: "refactor", Records: 7, Latency: 50 * time.Millisecond, Parallelism: 10, Zero: ours, Delayed: map[Operation]Measurement{
+		OpApply: ms(5*time.Second, 2*time.Second, map[string]int{"POST": 7}, 40960), OpRefresh: ms(time.Second+100*time.Millisecond, time.Second, map[string]int{"GET": 1}, 30720),
+		OpPlan: ms(time.Second, time.Second, nil, 30720), OpUpdate: ms(2*time.Second, time.Second, map[string]int{"GET": 1, "PUT": 7}, 30720),
+		OpDestroy: ms(2*time.Second, time.Second, map[string]int{"GET": 1, "DELETE": 7}, 30720),
+	}}
 	r := &Report{
 		Options: Options{Parallelism: 10, Command: "BENCH_N=100 make bench"},
 		Machine: Machine{CPUs: 2, CPUModel: "Test CPU @ 1GHz", MemoryKB: 8 << 20, OS: "TestOS 1", Kernel: "Linux 6.1", Go: "go1.26", TerraformVer: "1.11.4", LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.50 0.40"},
-		Results: []Result{{Platform: "refactor", RequestedN: 100, Records: 7, Note: note, Ours: ours, Floor: floor}},
-		GoBench: "BenchmarkDiff-2 1000 800 ns/op\n",
+		Results: []Result{{Platform: "refactor", RequestedN: 100, Records: 7, Note: note, Runs: map[Variant]map[Operation]Measurement{
+			TFData: floor(0), Seven: floor(20480), Same: floor(25600), Ours: ours,
+		}}},
+		Latency:  []LatencyResult{latency},
+		Profiles: []Profile{{Platform: "refactor", Records: 7, Op: OpApply, Files: []string{"/p/refactor-7-apply.1.pprof"}, Top: "flat  flat%"}},
+		GoBench:  "BenchmarkDiff-2 1000 800 ns/op\n",
 	}
 	md := r.Markdown()
 	for _, want := range []string{
 		"Command: `BENCH_N=100 make bench`", "2 × Test CPU @ 1GHz", "8.0 GiB", "TestOS 1, Linux 6.1", "go1.26", "1.11.4", "## N = 100", "before the run: 0.10 0.20 0.30; after the Terraform runs: 1.00 0.50 0.40",
-		"| refactor | 7 | apply (create) | 4.00 | 1.00 | 4.00 | 1.00 (POST 1.00) | 40 | 64 / 64 |",
-		"| refactor | 7 | plan -refresh-only | 1.00 | 1.00 | 1.00 | 0.14 (GET 0.14) | 30 | 64 / 64 |",
-		"| refactor | 7 | apply (update all) | 2.00 | 1.00 | 2.00 | 1.14 (GET 0.14, PUT 1.00) | 30 | 64 / 64 |",
-		"| refactor | 7 | destroy | 2.00 | 1.00 | 2.00 | 1.14 (GET 0.14, DELETE 1.00) | 30 | 64 / 64 |",
+		"| refactor | 7 | apply (create) | 1.00 / 1.00 / 1.00 / 4.00 | 1.00 / 1.00 / 1.00 / 2.00 | 4.00, 2.00 (≤ 1.10) | 4.00, 2.00 (≤ 1.30) | 1.00 (POST 1.00) | 20 / 25 / 40 | 64 / 64 |",
+		"| refactor | 7 | plan -refresh-only | 1.00 / 1.00 / 1.00 / 1.00 | 1.00 / 1.00 / 1.00 / 1.00 | 1.00, 1.00 (≤ 1.10) | 1.00, 1.00 (≤ 1.50) | 0.14 (GET 0.14) | 20 / 25 / 30 | 64 / 64 |",
+		"| refactor | 7 | plan -refresh=false | 1.00 / 1.00 / 1.00 / 1.00 | 1.00 / 1.00 / 1.00 / 1.00 | 1.00, 1.00 (≤ 1.10) | 1.00, 1.00 (≤ 1.50) | 0 | 20 / 25 / 30 | 64 / 64 |",
+		"| refactor | 7 | apply (update all) | 1.00 / 1.00 / 1.00 / 2.00 | 1.00 / 1.00 / 1.00 / 1.00 | 2.00, 1.00 | 2.00, 1.00 | 1.14 (GET 0.14, PUT 1.00) | 20 / 25 / 30 | 64 / 64 |",
+		"| refactor | 7 | destroy | 1.00 / 1.00 / 1.00 / 2.00 | 1.00 / 1.00 / 1.00 / 1.00 | 2.00, 1.00 (≤ 1.10) | 2.00, 1.00 | 1.14 (GET 0.14, DELETE 1.00) | 20 / 25 / 30 | 64 / 64 |",
+		"## Latency: 50ms per request",
+		// Apply: 7 requests × 50 ms / 10 = 0.035 s, but one record's request takes 0.05 s; 1 s added.
+		// Refresh: 1 request × 50 ms, 0.1 s added.
+		"| refactor | 7 | apply (create) | 4.00 | 5.00 | 1.00 | 0.05 | no | 1.00 (POST 1.00) |",
+		"| refactor | 7 | plan -refresh-only | 1.00 | 1.10 | 0.10 | 0.05 | no | 0.14 (GET 0.14) |",
+		"| refactor | 7 | plan -refresh=false | 1.00 | 1.00 | 0.00 | 0.00 | yes | 0 |",
+		"## CPU profiles", "`/p/refactor-7-apply.1.pprof`", "flat  flat%",
 		"Note: refactor: refactor keeps one record per model provider slug", "BenchmarkDiff-2 1000 800 ns/op",
 	} {
 		if !strings.Contains(md, want) {
@@ -182,8 +205,43 @@ func TestMarkdownHasMachineCommandAndEveryRow(t *testing.T) {
 		}
 	}
 	text := r.Text()
-	if !regexp.MustCompile(`(?m)^refactor\s+7\s+apply \(update all\)\s+2\.00\s+1\.00\s+2\.00\s+1\.14 \(GET 0\.14, PUT 1\.00\)`).MatchString(text) {
+	if !regexp.MustCompile(`(?m)^refactor\s+7\s+apply \(update all\)\s+1\.00 / 1\.00 / 1\.00 / 2\.00\s+1\.00 / 1\.00 / 1\.00 / 1\.00\s+2\.00, 1\.00\s+2\.00, 1\.00\s+1\.14 \(GET 0\.14, PUT 1\.00\)`).MatchString(text) {
 		t.Errorf("console table lacks the update row:\n%s", text)
+	}
+	if !regexp.MustCompile(`(?m)^refactor\s+7\s+apply \(create\)\s+4\.00\s+5\.00\s+1\.00\s+0\.05\s+no`).MatchString(text) {
+		t.Errorf("console output lacks the latency apply row:\n%s", text)
+	}
+}
+
+func TestSevenAttributeConfigKeepsTheUpdatedAttribute(t *testing.T) {
+	for name, bp := range benchPlatforms {
+		cfg := bp.render(sourceSeven, name, "http://127.0.0.1:9", 2, sevenAttributes)
+		if !strings.Contains(cfg, `source = "llmconfig/llmseven"`) {
+			t.Errorf("%s: the 7-attribute configuration does not use llmseven:\n%s", name, cfg)
+		}
+		for _, attr := range []string{"workspace_id", "secret", "provider_id"} {
+			if strings.Contains(cfg, attr) {
+				t.Errorf("%s: the 7-attribute configuration sets %s, which that floor lacks:\n%s", name, attr, cfg)
+			}
+		}
+		if strings.Count(cfg, "var.label") != 2 || !strings.Contains(cfg, bp.updated) {
+			t.Errorf("%s: the update would not change %s on every record:\n%s", name, bp.updated, cfg)
+		}
+	}
+}
+
+func TestFindingsSurviveARerun(t *testing.T) {
+	old := "# Benchmarks\n\nWritten by make bench.\n\n" + findingsHeading + "\n\nThe plan is bound by the framework.\n\n- A point.\n\n## Machine\n\n- CPU: 2\n"
+	got := findingsSection(old)
+	if got != "The plan is bound by the framework.\n\n- A point." {
+		t.Fatalf("findingsSection = %q", got)
+	}
+	md := (&Report{Findings: got}).Markdown()
+	if findingsSection(md) != got || strings.Index(md, findingsHeading) > strings.Index(md, "## Machine") {
+		t.Errorf("the findings do not come back, before the machine, in:\n%s", md)
+	}
+	if findingsSection("# Benchmarks\n\n## Machine\n") != "" {
+		t.Error("a file without findings has some")
 	}
 }
 

@@ -89,13 +89,28 @@ func (bp benchPlatform) records(n int) (int, string) {
 
 // config is main.tf for n records of the platform against the mock at root.
 func (bp benchPlatform) config(platformName, root string, n int) string {
+	return bp.render(sourceOurs, platformName, root, n, nil)
+}
+
+// sevenAttributes are the attributes of the 7-attribute framework floor a configuration may set
+// (its seventh, id, is computed).
+var sevenAttributes = map[string]bool{"name": true, "model_provider": true, "base_url": true, "enabled": true, "api_key": true, "settings": true}
+
+// render is main.tf for n records of the platform for the provider at source, which the framework
+// floors share with ours as they accept its provider block. With keep, a record sets only the
+// attributes keep has; every platform's record keeps its var.label attribute that way, so the
+// update still changes every record.
+func (bp benchPlatform) render(source, platformName, root string, n int, keep map[string]bool) string {
 	var b strings.Builder
-	b.WriteString("terraform {\n  required_providers {\n    llm = { source = \"llmconfig/llm\" }\n  }\n}\n\n")
+	fmt.Fprintf(&b, "terraform {\n  required_providers {\n    llm = { source = %q }\n  }\n}\n\n", source)
 	b.WriteString("variable \"label\" {\n  type = string\n}\n\n")
 	fmt.Fprintf(&b, "provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token    = %q\n}\n", platformName, root+bp.endpointPath, mockToken)
 	for i := range n {
 		fmt.Fprintf(&b, "\nresource \"llm_provider\" \"r%04d\" {\n", i)
 		for _, line := range bp.record(i) {
+			if attr, _, _ := strings.Cut(line, " "); keep != nil && !keep[attr] {
+				continue
+			}
 			b.WriteString("  " + line + "\n")
 		}
 		b.WriteString("}\n")

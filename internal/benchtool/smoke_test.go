@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBenchSmoke is the small version of make bench that make test runs: N = 3 on every platform,
@@ -29,6 +30,7 @@ func TestBenchSmoke(t *testing.T) {
 	report, err := Run(t.Context(), Options{
 		Ns: []int{n}, Platforms: platforms, Terraform: terraform, Parallelism: 10,
 		ModuleRoot: root, WorkDir: t.TempDir(), Command: "go test ./internal/benchtool -run TestBenchSmoke",
+		Latency: 50 * time.Millisecond, LatencyN: n,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -38,38 +40,69 @@ func TestBenchSmoke(t *testing.T) {
 	if len(report.Results) != len(platforms) {
 		t.Fatalf("%d results, want %d", len(report.Results), len(platforms))
 	}
+	cells := `\d+\.\d\d / \d+\.\d\d / \d+\.\d\d / \d+\.\d\d`
+	ratio := `\d+\.\d\d, \d+\.\d\d`
 	for i, res := range report.Results {
 		if res.Platform != platforms[i] || res.Records != n {
 			t.Fatalf("result %d is %s with %d records, want %s with %d", i, res.Platform, res.Records, platforms[i], n)
 		}
 		for _, op := range Operations {
-			row := regexp.MustCompile(`(?m)^` + res.Platform + `\s+3\s+` + regexp.QuoteMeta(op.Label()) + `\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\d\s+\d\.\d\d \(`)
+			row := regexp.MustCompile(`(?m)^` + res.Platform + `\s+3\s+` + regexp.QuoteMeta(op.Label()) + `\s+` + cells + `\s+` + cells + `\s+` + ratio + `.*\s+` + ratio + `.*\s+(0|\d\.\d\d \()`)
 			if !row.MatchString(text) {
-				t.Errorf("console output lacks the %s %s row", res.Platform, op)
+				t.Errorf("console output lacks the %s %s row with every floor", res.Platform, op)
 			}
 			if !strings.Contains(md, fmt.Sprintf("| %s | 3 | %s | ", res.Platform, op.Label())) {
 				t.Errorf("BENCHMARKS.md text lacks the %s %s row", res.Platform, op)
 			}
-			ours, floor := res.Ours[op], res.Floor[op]
-			if ours.Duration <= 0 || floor.Duration <= 0 {
-				t.Errorf("%s %s: ours %v, floor %v; want both timed", res.Platform, op, ours.Duration, floor.Duration)
+			for _, v := range Variants {
+				m := res.Runs[v][op]
+				if m.Duration <= 0 || m.CPU <= 0 {
+					t.Errorf("%s %s %s: wall %v, CPU %v; want both measured", res.Platform, v, op, m.Duration, m.CPU)
+				}
+				// terraform_data starts no plugin. A floor's plugin can exit before the sampler's
+				// next scan for new processes at N = 3, so only ours must show a peak.
+				if (v == TFData && m.ProviderPeakKB != 0) || (v == Ours && m.ProviderPeakKB <= 0) {
+					t.Errorf("%s %s %s: provider peak %d KiB; want 0 for terraform_data and > 0 for ours", res.Platform, v, op, m.ProviderPeakKB)
+				}
 			}
-			if ours.ProviderPeakKB <= 0 || floor.ProviderPeakKB != 0 {
-				t.Errorf("%s %s: provider peak %d KiB (floor %d); want > 0 for ours and 0 for the floor, which starts no plugin",
-					res.Platform, op, ours.ProviderPeakKB, floor.ProviderPeakKB)
+			for _, v := range []Variant{TFData, Seven, Same} {
+				if len(res.Runs[v][op].Requests) != 0 {
+					t.Errorf("%s %s %s: the floor made API requests: %v", res.Platform, v, op, res.Runs[v][op].Requests)
+				}
 			}
-			if f := ours.Failures(); f > 0 {
-				t.Errorf("%s %s: %d answers were 429 or 5xx: %v", res.Platform, op, f, ours.Statuses)
+			if f := res.Ours()[op].Failures(); f > 0 {
+				t.Errorf("%s %s: %d answers were 429 or 5xx: %v", res.Platform, op, f, res.Ours()[op].Statuses)
 			}
 		}
-		checkBudget(t, res)
+		checkBudget(t, res.Platform, n, res.Ours())
+	}
+	if len(report.Latency) != len(platforms) {
+		t.Fatalf("%d latency results, want %d", len(report.Latency), len(platforms))
+	}
+	if !strings.Contains(md, "## Latency: 50ms per request") {
+		t.Error("BENCHMARKS.md text lacks the latency section")
+	}
+	for _, l := range report.Latency {
+		for _, op := range Operations {
+			row := regexp.MustCompile(`(?m)^` + l.Platform + `\s+3\s+` + regexp.QuoteMeta(op.Label()) + `\s+\d+\.\d\d\s+\d+\.\d\d\s+-?\d+\.\d\d\s+\d+\.\d\d\s+(yes|no)\s`)
+			if !row.MatchString(text) {
+				t.Errorf("console output lacks the latency %s %s row", l.Platform, op)
+			}
+			if l.Zero[op].Duration <= 0 || l.Delayed[op].Duration <= 0 {
+				t.Errorf("latency %s %s: %v and %v; want both timed", l.Platform, op, l.Zero[op].Duration, l.Delayed[op].Duration)
+			}
+		}
+		// The delayed mock must have served the delayed run, or the comparison means nothing.
+		if l.Delayed[OpApply].TotalPerRecord(l.Records) < 1 {
+			t.Errorf("latency %s: the delayed apply made %v requests", l.Platform, l.Delayed[OpApply].Requests)
+		}
 	}
 }
 
-// createListCalls is how many list calls a create of N records may make on each platform: none
-// where the create answers the record; keywordsai's existence check before its upsert is one list
-// for the whole apply; flashback's read-backs of its id-only create answers are batched lists, at
-// most one per record.
+// createListCalls is the one place that says how many list calls a create of N records may make
+// on each platform: none where the create answers the record; keywordsai's existence check before
+// its upsert is one list for the whole apply; flashback's read-backs of its id-only create answers
+// are batched lists, at most one per record.
 func createListCalls(platform string, n int) (least, most int) {
 	switch platform {
 	case "keywordsai":
@@ -81,27 +114,29 @@ func createListCalls(platform string, n int) (least, most int) {
 }
 
 // checkBudget asserts the requests per record of each operation: one write per created record
-// plus the list calls createListCalls allows, exactly one write per update and per delete, and a
-// refresh of at most one read per record.
-func checkBudget(t *testing.T, res Result) {
+// plus the list calls createListCalls allows, exactly one write per update and per delete, a
+// refresh of at most one read per record, and no request at all for a plan without refresh.
+func checkBudget(t *testing.T, platform string, n int, ours map[Operation]Measurement) {
 	t.Helper()
-	n := res.Records
-	apply := res.Ours[OpApply]
-	least, most := createListCalls(res.Platform, n)
+	apply := ours[OpApply]
+	least, most := createListCalls(platform, n)
 	if w, reads := apply.WritesPerRecord(n), apply.Requests["GET"]; w != 1 || reads < least || reads > most {
-		t.Errorf("%s create: %.2f writes per record and %d reads (%v), want 1 write per record and %d to %d reads", res.Platform, w, reads, apply.Requests, least, most)
+		t.Errorf("%s create: %.2f writes per record and %d reads (%v), want 1 write per record and %d to %d reads", platform, w, reads, apply.Requests, least, most)
 	}
-	refresh := res.Ours[OpRefresh]
+	refresh := ours[OpRefresh]
 	if w, r := refresh.WritesPerRecord(n), refresh.ReadsPerRecord(n); w != 0 || r > 1 || r == 0 {
-		t.Errorf("%s refresh: %.2f writes and %.2f reads per record (%v), want 0 and at most 1 (but some)", res.Platform, w, r, refresh.Requests)
+		t.Errorf("%s refresh: %.2f writes and %.2f reads per record (%v), want 0 and at most 1 (but some)", platform, w, r, refresh.Requests)
 	}
 	for _, op := range []Operation{OpUpdate, OpDestroy} {
-		m := res.Ours[op]
+		m := ours[op]
 		if w, r := m.WritesPerRecord(n), m.ReadsPerRecord(n); w != 1 || r > 1 {
-			t.Errorf("%s %s: %.2f writes and %.2f reads per record (%v), want exactly 1 write and at most 1 read (the refresh)", res.Platform, op, w, r, m.Requests)
+			t.Errorf("%s %s: %.2f writes and %.2f reads per record (%v), want exactly 1 write and at most 1 read (the refresh)", platform, op, w, r, m.Requests)
 		}
 	}
-	if got := res.Ours[OpDestroy].Requests["DELETE"]; got != n {
-		t.Errorf("%s destroy sent %d DELETEs, want %d", res.Platform, got, n)
+	if plan := ours[OpPlan]; len(plan.Requests) != 0 {
+		t.Errorf("%s plan -refresh=false made requests: %v", platform, plan.Requests)
+	}
+	if got := ours[OpDestroy].Requests["DELETE"]; got != n {
+		t.Errorf("%s destroy sent %d DELETEs, want %d", platform, got, n)
 	}
 }
