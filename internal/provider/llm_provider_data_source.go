@@ -174,16 +174,22 @@ func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordMode
 
 // configureDataSource takes the providerData that the provider's Configure hands over.
 func configureDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
+	return providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// providerDataOf takes the providerData the provider's Configure hands to resources, list
+// resources and data sources; nil before the provider is configured.
+func providerDataOf(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
 		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	pd, ok := data.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider. Please report it to the provider developers.", req.ProviderData))
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider. Please report it to the provider developers.", data))
 		return nil
 	}
-	return data
+	return pd
 }
 
 func dataSourceConfigured(data *providerData, diags *diag.Diagnostics) bool {

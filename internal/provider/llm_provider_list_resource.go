@@ -68,16 +68,7 @@ func (l *llmProviderListResource) ListResourceConfigSchema(_ context.Context, _ 
 }
 
 func (l *llmProviderListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider. Please report it to the provider developers.", req.ProviderData))
-		return
-	}
-	l.data = data
+	l.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *llmProviderListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

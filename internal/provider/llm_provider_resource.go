@@ -48,16 +48,7 @@ func (r *llmProviderResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (r *llmProviderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider. Please report it to the provider developers.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *llmProviderResource) requireConfigured(diags *diag.Diagnostics) bool {

@@ -222,29 +222,16 @@ func TestAccLLMProviderResource_secretsNeverLeak(t *testing.T) {
 		all = append(all, woValues...)
 		all = append(all, tc.kept...)
 	}
-	logData, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatalf("reading the trace log: %v", err)
-	}
-	// terraform-plugin-testing echoes the configuration file each step writes ("  |   token = ..."),
-	// and these tests write secrets into it literally. Those lines are the test's own input; every
-	// line Terraform or this provider logged is searched.
-	var kept []string
-	for _, line := range strings.Split(string(logData), "\n") {
-		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "|") {
-			kept = append(kept, line)
-		}
-	}
-	log := strings.Join(kept, "\n")
+	log, size := loggedLines(t, logPath)
 	if !strings.Contains(log, "llm_provider") || !strings.Contains(log, "TRACE") {
-		t.Fatalf("the trace log (%d bytes) does not look like a TRACE log of this provider", len(logData))
+		t.Fatalf("the trace log (%d bytes) does not look like a TRACE log of this provider", size)
 	}
 	for _, secret := range append(all, testToken) {
 		if strings.Contains(log, secret) {
 			t.Errorf("the TRACE log holds the secret %q", secret)
 		}
 	}
-	t.Logf("searched %d bytes of TRACE log for %d secrets and the token", len(logData), len(all))
+	t.Logf("searched %d bytes of TRACE log for %d secrets and the token", size, len(all))
 }
 
 // TestAccLLMProviderResource_timeouts: the timeouts block bounds a whole operation, retries
@@ -348,21 +335,9 @@ func TestAccLLMProviderResource_clientCredentialsNeverLeak(t *testing.T) {
 	if len(issued) < 2 || refused == 0 {
 		t.Fatalf("the run issued %d tokens and refused %d requests: the search below would prove little", len(issued), refused)
 	}
-	logData, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatalf("reading the trace log: %v", err)
-	}
-	// The configuration echo ("  |   client_secret = ...") is the test's own input; every line
-	// Terraform or this provider logged is searched.
-	var kept []string
-	for _, line := range strings.Split(string(logData), "\n") {
-		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "|") {
-			kept = append(kept, line)
-		}
-	}
-	log := strings.Join(kept, "\n")
+	log, size := loggedLines(t, logPath)
 	if !strings.Contains(log, "renewing the access token after a 401") || !strings.Contains(log, "TRACE") {
-		t.Fatalf("the trace log (%d bytes) does not hold this provider's TRACE lines and the renewal", len(logData))
+		t.Fatalf("the trace log (%d bytes) does not hold this provider's TRACE lines and the renewal", size)
 	}
 	if strings.Contains(log, testClientSecret) {
 		t.Errorf("the TRACE log holds the client secret")
@@ -372,5 +347,23 @@ func TestAccLLMProviderResource_clientCredentialsNeverLeak(t *testing.T) {
 			t.Errorf("the TRACE log holds issued access token #%d", i+1)
 		}
 	}
-	t.Logf("searched %d bytes of TRACE log for the client secret and %d issued access tokens", len(logData), len(issued))
+	t.Logf("searched %d bytes of TRACE log for the client secret and %d issued access tokens", size, len(issued))
+}
+
+// loggedLines reads a TRACE log without terraform-plugin-testing's echo of the configuration file
+// each step writes ("  |   token = ..."): the tests write secrets into it literally, so those
+// lines are the test's own input, and every line Terraform or this provider logged is kept.
+func loggedLines(t *testing.T, path string) (string, int) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading the trace log: %v", err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(strings.TrimLeft(line, " \t"), "|") {
+			kept = append(kept, line)
+		}
+	}
+	return strings.Join(kept, "\n"), len(data)
 }
