@@ -18,7 +18,7 @@ import (
 func NewCoalescingClient(c Client) Client {
 	return &coalescingClient{
 		Client: c, lists: map[string]*listCall{}, snapshots: map[string]*listCall{},
-		readBacks: map[string]*readBackQueue{}, createdKeys: map[string]bool{}, deletedIDs: map[string]bool{},
+		createdKeys: map[string]bool{}, deletedIDs: map[string]bool{},
 	}
 }
 
@@ -32,7 +32,7 @@ type coalescingClient struct {
 	snapshots   map[string]*listCall
 	createdKeys map[string]bool
 	deletedIDs  map[string]bool
-	readBacks   map[string]*readBackQueue
+	readBacks   readBackQueue
 }
 
 type listCall struct {
@@ -186,9 +186,10 @@ func (c *coalescingClient) checkExisting(ctx context.Context, r Record) (Record,
 	return FindExisting(ctx, c.Client, r)
 }
 
-// readBackQueue batches the read-backs of one workspace: at most one list in flight, and the
-// reads that arrive meanwhile wait for the next one, which starts when it ends. A list that began
-// before a create finished never serves that create's read-back.
+// readBackQueue batches the read-backs: at most one list in flight, and the reads that arrive
+// meanwhile wait for the next one, which starts when it ends. A list that began before a create
+// finished never serves that create's read-back. The lists span every workspace the token can
+// see, so creates in different workspaces share them too.
 type readBackQueue struct {
 	inFlight, next *listCall
 }
@@ -196,17 +197,13 @@ type readBackQueue struct {
 // readBack reads a record its create just made, from a list that began after the create ended.
 func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error) {
 	c.mu.Lock()
-	q := c.readBacks[ref.WorkspaceID]
-	if q == nil {
-		q = &readBackQueue{}
-		c.readBacks[ref.WorkspaceID] = q
-	}
+	q := &c.readBacks
 	call := q.next
 	switch {
 	case call != nil:
 		// It has not started yet, so it will see this create.
 	case q.inFlight == nil:
-		call = c.startReadBack(ref.WorkspaceID, q, &listCall{done: make(chan struct{})})
+		call = c.startReadBack(q, &listCall{done: make(chan struct{})})
 	default:
 		call = &listCall{done: make(chan struct{})}
 		q.next = call
@@ -229,11 +226,11 @@ func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error
 
 // startReadBack runs call as the queue's list in flight and, when it ends, starts the next one.
 // The caller holds c.mu.
-func (c *coalescingClient) startReadBack(workspace string, q *readBackQueue, call *listCall) *listCall {
+func (c *coalescingClient) startReadBack(q *readBackQueue, call *listCall) *listCall {
 	q.inFlight = call
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
-		call.records, call.err = c.Client.List(ctx, ListOptions{WorkspaceID: workspace})
+		call.records, call.err = c.Client.List(ctx, ListOptions{})
 		cancel()
 		close(call.done)
 		c.mu.Lock()
@@ -241,7 +238,7 @@ func (c *coalescingClient) startReadBack(workspace string, q *readBackQueue, cal
 		q.inFlight = nil
 		if next := q.next; next != nil {
 			q.next = nil
-			c.startReadBack(workspace, q, next)
+			c.startReadBack(q, next)
 		}
 	}()
 	return call

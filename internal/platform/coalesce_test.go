@@ -537,7 +537,8 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("r%d", i)
-			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id})
+			// Records in different workspaces share the read-back lists too.
+			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id, WorkspaceID: fmt.Sprintf("ws-%d", i%3)})
 			if err != nil || got.Name != "n"+id {
 				t.Errorf("CreateRecord(%s) = %+v, %v; want it read back", id, got, err)
 			}
