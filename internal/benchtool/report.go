@@ -188,7 +188,7 @@ func (r *Report) Markdown() string {
 	b.WriteString("For each platform and N, a generated `main.tf` with N `llm_provider` records runs against `llm-mock` " +
 		"(the in-memory fake of the four APIs, on loopback, with no added latency), through five commands, each timed from start to exit:\n\n")
 	b.WriteString("1. `terraform apply` creates every record (`-var label=v1`).\n")
-	b.WriteString("2. `terraform plan -refresh-only` reads every record back; the run fails unless Terraform reports no differences. (Not by `-detailed-exitcode`: Terraform 1.11 exits 2 there for any resource with several sensitive attributes, because each refresh writes their paths to state in a new order, though it prints no changes.)\n")
+	b.WriteString("2. `terraform plan -refresh-only` reads every record back; the run fails unless Terraform reports no differences. (It checks the output, not `-detailed-exitcode`, because these numbers are measured on Terraform 1.11, which exits 2 there for any resource with several sensitive attributes: each refresh writes their paths to state in a new order, though it prints no changes. Terraform 1.12 and later, and OpenTofu, exit 0.)\n")
 	b.WriteString("3. `terraform plan -refresh=false`: planning alone, no API call; the run fails unless it reports no changes.\n")
 	b.WriteString("4. `terraform apply -var label=v2` changes one attribute of every record in place (refactor `enabled`, the others `name`); it refreshes first, as a plain apply does.\n")
 	b.WriteString("5. `terraform destroy` deletes every record (it refreshes first too).\n\n")
