@@ -16,6 +16,9 @@
 #   BENCH_PARALLELISM  terraform -parallelism, default 10
 #   BENCH_LATENCY      mock latency of the latency runs, default 50ms; 0s skips them
 #   BENCH_LATENCY_N    record count of the latency runs, default 100
+#   BENCH_ROUNDS       rounds of every configuration, default 1; each cell is then the median of
+#                      the rounds, so one disturbed run moves no ratio (3 is worth it on a shared
+#                      machine, at three times the time)
 #   BENCH_PROFILE=DIR  CPU profiles of ours at the largest N: LLM_CPU_PROFILE is set for the apply
 #                      and both plans, each provider process writes
 #                      DIR/PLATFORM-N-OPERATION.PID.pprof, and the report shows go tool pprof -top
@@ -34,7 +37,7 @@ tf=${TF_ACC_TERRAFORM_PATH:-$(scripts/ensure-terraform.sh)}
 
 # The exact command, with the knobs that were set, for BENCHMARKS.md.
 command=""
-for knob in BENCH_N BENCH_PLATFORMS BENCH_PARALLELISM BENCH_LATENCY BENCH_LATENCY_N BENCH_PROFILE BENCH_GO; do
+for knob in BENCH_N BENCH_PLATFORMS BENCH_PARALLELISM BENCH_LATENCY BENCH_LATENCY_N BENCH_ROUNDS BENCH_PROFILE BENCH_GO; do
   if [ -n "${!knob:-}" ]; then command+="$knob=\"${!knob}\" "; fi
 done
 if [ -n "${MAKELEVEL:-}" ]; then command+="make bench"; else command+="scripts/bench.sh"; fi

@@ -107,6 +107,9 @@ type Options struct {
 	Latency time.Duration
 	// LatencyN is the record count of the latency runs.
 	LatencyN int
+	// Rounds is how many times every configuration's operations run; each cell is the median of
+	// the rounds (wall time and CPU each), so one disturbed run moves no ratio.
+	Rounds int
 	// ProfileDir, when set, adds a run of ours at the largest N that writes CPU profiles
 	// (LLM_CPU_PROFILE) there during the apply and the plans, and the report lists their top entries.
 	ProfileDir string
@@ -294,12 +297,13 @@ func benchMain() error {
 		latency     = flag.Duration("latency", envDuration("BENCH_LATENCY", 50*time.Millisecond), "mock latency of the latency runs, 0 skips them (env BENCH_LATENCY)")
 		latencyN    = flag.Int("latency-n", envInt("BENCH_LATENCY_N", 100), "record count of the latency runs (env BENCH_LATENCY_N)")
 		profileDir  = flag.String("profile", os.Getenv("BENCH_PROFILE"), "directory for CPU profiles of ours at the largest N (env BENCH_PROFILE)")
+		rounds      = flag.Int("rounds", envInt("BENCH_ROUNDS", 1), "rounds of every configuration; each cell is their median (env BENCH_ROUNDS)")
 	)
 	flag.Parse()
 	opts := Options{
 		Terraform: *terraform, Parallelism: *parallelism, ModuleRoot: *root, WorkDir: *workDir,
 		GoBench: *goBench, Command: *command, Progress: os.Stderr, Platforms: fields(*platforms),
-		Latency: *latency, LatencyN: *latencyN, ProfileDir: *profileDir,
+		Latency: *latency, LatencyN: *latencyN, ProfileDir: *profileDir, Rounds: *rounds,
 	}
 	for _, s := range fields(*ns) {
 		n, err := strconv.Atoi(s)
@@ -373,6 +377,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
+	opts.Rounds = max(1, opts.Rounds)
 	if opts.Progress == nil {
 		opts.Progress = io.Discard
 	}
@@ -434,7 +439,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			for _, r := range runs {
 				r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("%s-%d-%s", name, res.Records, strings.ReplaceAll(r.who, "_", "-")))
 			}
-			out, err := benchAlternately(ctx, tf, runs, Operations, res.Records, opts.Progress, name)
+			out, err := benchRounds(ctx, opts.Rounds, tf, runs, res.Records, opts.Progress, name)
 			if err != nil {
 				return nil, fmt.Errorf("%s, %d records: %w", name, res.Records, err)
 			}
@@ -546,6 +551,61 @@ func benchAlternately(ctx context.Context, tf *terraformRunner, runs []*variantR
 	return out, nil
 }
 
+// benchRounds runs every operation on the configurations alternately, rounds times over, and
+// keeps each cell's median.
+func benchRounds(ctx context.Context, rounds int, tf *terraformRunner, runs []*variantRun, records int, progress io.Writer, platform string) ([]map[Operation]Measurement, error) {
+	all := make([][]map[Operation]Measurement, rounds)
+	for i := range rounds {
+		if rounds > 1 {
+			fmt.Fprintf(progress, "bench: %s N=%d round %d of %d\n", platform, records, i+1, rounds)
+		}
+		out, err := benchAlternately(ctx, tf, runs, Operations, records, progress, platform)
+		if err != nil {
+			return nil, err
+		}
+		all[i] = out
+	}
+	merged := make([]map[Operation]Measurement, len(runs))
+	for v := range runs {
+		merged[v] = map[Operation]Measurement{}
+		for _, op := range Operations {
+			var ms []Measurement
+			for _, round := range all {
+				ms = append(ms, round[v][op])
+			}
+			merged[v][op] = medianMeasurement(ms)
+		}
+	}
+	return merged, nil
+}
+
+// medianMeasurement is the median wall time and the median CPU time of the rounds (each on its
+// own), the requests and statuses of the round with the median CPU time, and the highest peaks.
+func medianMeasurement(ms []Measurement) Measurement {
+	byCPU := slices.Clone(ms)
+	slices.SortStableFunc(byCPU, func(a, b Measurement) int { return cmpDuration(a.CPU, b.CPU) })
+	m := byCPU[len(byCPU)/2]
+	durations := make([]time.Duration, len(ms))
+	for i, r := range ms {
+		durations[i] = r.Duration
+		m.ProviderPeakKB = max(m.ProviderPeakKB, r.ProviderPeakKB)
+		m.TerraformPeakKB = max(m.TerraformPeakKB, r.TerraformPeakKB)
+	}
+	slices.Sort(durations)
+	m.Duration = durations[len(durations)/2]
+	return m
+}
+
+func cmpDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 // benchLatency runs ours at opts.LatencyN records per platform against the zero-latency mock and
 // against a second mock that delays every request by opts.Latency, alternately per operation.
 func benchLatency(ctx context.Context, opts Options, tf *terraformRunner, bin string, zero *mockProcess, report *Report) error {
@@ -564,7 +624,7 @@ func benchLatency(ctx context.Context, opts Options, tf *terraformRunner, bin st
 		for i, r := range runs {
 			r.dir = filepath.Join(opts.WorkDir, fmt.Sprintf("latency-%s-%d-%d", name, records, i))
 		}
-		out, err := benchAlternately(ctx, tf, runs, Operations, records, opts.Progress, name)
+		out, err := benchRounds(ctx, opts.Rounds, tf, runs, records, opts.Progress, name)
 		if err != nil {
 			return fmt.Errorf("%s, %d records at %s latency: %w", name, records, opts.Latency, err)
 		}

@@ -302,3 +302,26 @@ func TestSamplerSeesOnlyProviderChildren(t *testing.T) {
 		t.Errorf("other child: provider %d KiB, parent %d KiB; want 0 and > 0", otherKB, shellKB)
 	}
 }
+
+// TestMedianMeasurement takes wall time and CPU time each at its own median, so one disturbed
+// round moves neither, keeps the requests of the round with the median CPU and the highest peaks.
+func TestMedianMeasurement(t *testing.T) {
+	ms := []Measurement{
+		{Duration: 9 * time.Second, CPU: 2 * time.Second, Requests: map[string]int{"GET": 1}, ProviderPeakKB: 10},
+		{Duration: 1 * time.Second, CPU: 7 * time.Second, Requests: map[string]int{"GET": 2}, ProviderPeakKB: 30},
+		{Duration: 3 * time.Second, CPU: 4 * time.Second, Requests: map[string]int{"GET": 3}, TerraformPeakKB: 50},
+	}
+	got := medianMeasurement(ms)
+	if got.Duration != 3*time.Second || got.CPU != 4*time.Second {
+		t.Errorf("median = %s wall, %s CPU; want 3s and 4s", got.Duration, got.CPU)
+	}
+	if got.Requests["GET"] != 3 {
+		t.Errorf("requests = %v, want those of the round with the median CPU (GET 3)", got.Requests)
+	}
+	if got.ProviderPeakKB != 30 || got.TerraformPeakKB != 50 {
+		t.Errorf("peaks = %d, %d; want the highest, 30 and 50", got.ProviderPeakKB, got.TerraformPeakKB)
+	}
+	if one := medianMeasurement(ms[:1]); one.Duration != ms[0].Duration || one.CPU != ms[0].CPU {
+		t.Errorf("one round = %+v, want it unchanged", one)
+	}
+}

@@ -205,6 +205,10 @@ func (r *Report) Markdown() string {
 	b.WriteString("**Alternation**: every operation runs on the four, in the order terraform_data, 7-attr, same, ours, before the next operation starts, each in its own directory and state. " +
 		"The runs a ratio compares are then seconds to a minute apart rather than a whole configuration's run apart, so load from other work on a shared machine falls on both sides alike; " +
 		"ours runs right after same-schema, whose ratio matters most.\n\n")
+	if r.Options.Rounds > 1 {
+		fmt.Fprintf(&b, "**Rounds**: every configuration ran all five commands %d times over, alternating as above in each round; every cell is the median of the rounds "+
+			"(wall time and CPU seconds each on its own; requests from the round with the median CPU time; peaks the highest), and a ratio divides two medians.\n\n", r.Options.Rounds)
+	}
 	b.WriteString("- **wall s**: start to exit of the terraform command. **CPU s**: user + system time of terraform and of every provider process it started, " +
 		"from the rusage `wait4` returns for terraform (on Linux it includes the children terraform reaped). CPU seconds vary less than wall time on a busy machine; the ratio cells give both, wall first.\n")
 	b.WriteString("- **targets** (issue 10, in parentheses): ours / same-schema ≤ 1.10 on apply, plan and destroy; ours / 7-attr ≤ 1.3 on apply and ≤ 1.5 on plan. " +

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 )
 
 // NewCoalescingClient wraps c so that concurrent reads share one list call per workspace (one per
@@ -13,8 +14,8 @@ import (
 //
 // It also serves the create flow's extra reads from lists shared by every create of the run: the
 // existence check before an upsert (one list per workspace, confirmed by a direct read only when
-// it finds a match) and the read-back of an id-only create answer (batched: reads that arrive
-// while a list is in flight share the next one).
+// it finds a match) and the read-back of an id-only create answer (batched: the creates running
+// in parallel share one list, see readBackQueue).
 func NewCoalescingClient(c Client) Client {
 	return &coalescingClient{
 		Client: c, lists: map[string]*listCall{}, snapshots: map[string]*listCall{},
@@ -103,12 +104,26 @@ func (c *coalescingClient) invalidate() {
 func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error) {
 	c.invalidate()
 	defer c.invalidate()
-	created, err := c.Client.Create(ctx, r)
-	if err == nil || created.ID != "" {
+	readsBack := c.Client.Spec().Create.AnswerHoldsIDOnly
+	if readsBack {
 		c.mu.Lock()
+		c.readBacks.creating++
+		c.mu.Unlock()
+	}
+	created, err := c.Client.Create(ctx, r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil || created.ID != "" {
 		c.createdKeys[c.keyOf(r)] = true
 		delete(c.deletedIDs, created.ID)
-		c.mu.Unlock()
+	}
+	if readsBack {
+		c.readBacks.creating--
+		if err != nil {
+			// No read-back follows a failed create, so the list it held back may start. A create
+			// that succeeded starts it from its read-back, which joins the list first.
+			c.startReadBackIfReady()
+		}
 	}
 	return created, err
 }
@@ -187,27 +202,41 @@ func (c *coalescingClient) checkExisting(ctx context.Context, r Record) (Record,
 }
 
 // readBackQueue batches the read-backs: at most one list in flight, and the reads that arrive
-// meanwhile wait for the next one, which starts when it ends. A list that began before a create
-// finished never serves that create's read-back. The lists span every workspace the token can
-// see, so creates in different workspaces share them too.
+// meanwhile wait for the next one. The next list starts when the one in flight has ended and no
+// create whose answer needs reading back is still in flight: those creates' read-backs are about
+// to join it, so a whole wave of parallel creates shares one list rather than each taking its own.
+// A create that takes long (retries, say) holds the others back at most readBackMaxWait. A list
+// that began before a create finished never serves that create's read-back. The lists span every
+// workspace the token can see, so creates in different workspaces share them too.
 type readBackQueue struct {
 	inFlight, next *listCall
+	// creating counts the creates in flight whose answers will need reading back; overdue is set
+	// when the next list has waited readBackMaxWait for them.
+	creating int
+	overdue  bool
 }
+
+// readBackMaxWait is the longest a read-back waits for creates still in flight to join its list.
+const readBackMaxWait = 250 * time.Millisecond
 
 // readBack reads a record its create just made, from a list that began after the create ended.
 func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error) {
 	c.mu.Lock()
 	q := &c.readBacks
 	call := q.next
-	switch {
-	case call != nil:
-		// It has not started yet, so it will see this create.
-	case q.inFlight == nil:
-		call = c.startReadBack(q, &listCall{done: make(chan struct{})})
-	default:
+	if call == nil {
 		call = &listCall{done: make(chan struct{})}
-		q.next = call
+		q.next, q.overdue = call, false
+		time.AfterFunc(readBackMaxWait, func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if q.next == call {
+				q.overdue = true
+				c.startReadBackIfReady()
+			}
+		})
 	}
+	c.startReadBackIfReady()
 	c.mu.Unlock()
 	select {
 	case <-call.done:
@@ -224,10 +253,15 @@ func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error
 	return c.Client.Get(ctx, ref)
 }
 
-// startReadBack runs call as the queue's list in flight and, when it ends, starts the next one.
-// The caller holds c.mu.
-func (c *coalescingClient) startReadBack(q *readBackQueue, call *listCall) *listCall {
-	q.inFlight = call
+// startReadBackIfReady starts the waiting read-back list when none is in flight and no create
+// that will join it is still running (or it waited long enough). The caller holds c.mu.
+func (c *coalescingClient) startReadBackIfReady() {
+	q := &c.readBacks
+	call := q.next
+	if call == nil || q.inFlight != nil || (q.creating > 0 && !q.overdue) {
+		return
+	}
+	q.inFlight, q.next = call, nil
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
 		call.records, call.err = c.Client.List(ctx, ListOptions{})
@@ -236,12 +270,8 @@ func (c *coalescingClient) startReadBack(q *readBackQueue, call *listCall) *list
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		q.inFlight = nil
-		if next := q.next; next != nil {
-			q.next = nil
-			c.startReadBack(q, next)
-		}
+		c.startReadBackIfReady()
 	}()
-	return call
 }
 
 // Unwrap returns the wrapped client.

@@ -22,6 +22,11 @@ type fakeClient struct {
 	spec *platform.Spec
 	// createAnswersIDOnly makes Create answer the id alone, as an id-only platform does.
 	createAnswersIDOnly bool
+	// createTurns, when set, makes each Create wait for a value from it before it answers;
+	// failCreate makes the Create of that id fail; the Create of holdCreate waits for holdRelease.
+	createTurns            chan struct{}
+	failCreate, holdCreate string
+	holdRelease            chan struct{}
 
 	mu      sync.Mutex
 	records []platform.Record
@@ -92,6 +97,15 @@ func (f *fakeClient) Get(_ context.Context, ref platform.Ref) (platform.Record, 
 
 func (f *fakeClient) Create(_ context.Context, r platform.Record) (platform.Record, error) {
 	f.creates.Add(1)
+	if f.createTurns != nil {
+		<-f.createTurns
+	}
+	if r.ID == f.holdCreate {
+		<-f.holdRelease
+	}
+	if r.ID == f.failCreate {
+		return platform.Record{}, &platform.APIError{Kind: platform.KindServer, Status: 500, Message: "create failed"}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.records = append(f.records, r)
@@ -559,5 +573,72 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	}
 	if got := fake.gets.Load(); got != 0 {
 		t.Errorf("read-backs fell back to %d direct reads: a list that began before a create served its read-back", got)
+	}
+}
+
+// TestCoalesceReadBacksWaitForCreatesInFlight: parallel creates that finish one after another
+// share one read-back list, because it waits for the creates still in flight; a failed create
+// does not hold it, and a create that never answers holds it back only readBackMaxWait.
+func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
+	ctx := context.Background()
+	spec := platform.Spec{Name: "idonly", ReadByList: true, Create: platform.CreateFlow{AnswerHoldsIDOnly: true}}
+	fake := keyedFake(spec)
+	fake.createAnswersIDOnly = true
+	fake.createTurns = make(chan struct{})
+	fake.failCreate = "r3"
+	c := platform.NewCoalescingClient(fake)
+
+	const n = 10
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("r%d", i)
+			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id})
+			if id == fake.failCreate {
+				if err == nil {
+					t.Errorf("CreateRecord(%s) succeeded, want its failure", id)
+				}
+				return
+			}
+			if err != nil || got.Name != "n"+id {
+				t.Errorf("CreateRecord(%s) = %+v, %v; want it read back", id, got, err)
+			}
+		}()
+	}
+	for fake.creates.Load() < n {
+		time.Sleep(time.Millisecond)
+	}
+	// The creates answer one at a time, as parallel creates on a real platform do.
+	for range n {
+		fake.createTurns <- struct{}{}
+		time.Sleep(2 * time.Millisecond)
+	}
+	wg.Wait()
+	if got := fake.lists.Load(); got != 1 {
+		t.Errorf("%d creates answered one after another made %d read-back lists, want 1 shared", n, got)
+	}
+	if got := fake.gets.Load(); got != 0 {
+		t.Errorf("read-backs fell back to %d direct reads", got)
+	}
+
+	// A create that does not answer holds the others' list back only for a while.
+	fake.createTurns = nil
+	fake.holdCreate, fake.holdRelease = "stuck", make(chan struct{})
+	stuck := make(chan error, 1)
+	go func() {
+		_, err := platform.CreateRecord(ctx, c, platform.Record{ID: "stuck", Name: "stuck"})
+		stuck <- err
+	}()
+	for fake.creates.Load() < n+1 {
+		time.Sleep(time.Millisecond)
+	}
+	if got, err := platform.CreateRecord(ctx, c, platform.Record{ID: "r-next", Name: "n-next"}); err != nil || got.Name != "n-next" {
+		t.Errorf("CreateRecord beside a create that does not answer = %+v, %v", got, err)
+	}
+	close(fake.holdRelease)
+	if err := <-stuck; err != nil {
+		t.Errorf("the slow create: %v", err)
 	}
 }

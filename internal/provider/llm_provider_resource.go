@@ -92,7 +92,7 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	plan.applyRecord(r.data.Spec, created, serverKeys)
 	resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
+	setIdentity(r.data.Spec, resp.Identity, plan)
 	if err != nil {
 		// The record exists but a follow-up step failed: state keeps it, and Terraform taints it.
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
@@ -166,7 +166,7 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 		tflog.Warn(ctx, "llm_provider is gone from the platform; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		// The framework wants an identity after every read without errors, removal included, and
 		// state from Terraform before 1.12 (or an older provider version) has none yet.
-		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
+		setIdentity(r.data.Spec, resp.Identity, state)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -176,7 +176,7 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.applyRecord(r.data.Spec, rec, loadServerKeys(ctx, r.data.Spec, req.Private))
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, state)...)
+	setIdentity(r.data.Spec, resp.Identity, state)
 }
 
 func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -215,7 +215,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	if patch.Empty() {
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
 		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
-		resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, plan)...)
+		setIdentity(r.data.Spec, resp.Identity, plan)
 		return
 	}
 	tflog.Debug(ctx, "updating llm_provider", map[string]any{"id": state.ID.ValueString(), "fields": fmt.Sprint(patch.Fields)})
@@ -246,7 +246,7 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	fillUnknown(&result, state)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, result)...)
-	resp.Diagnostics.Append(setIdentity(ctx, r.data.Spec, resp.Identity, result)...)
+	setIdentity(r.data.Spec, resp.Identity, result)
 }
 
 // keepPlanned restores the configured attributes after mapping a response, so the state after

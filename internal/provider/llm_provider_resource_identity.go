@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
@@ -51,13 +51,33 @@ func identityOf(spec platform.Spec, m llmProviderResourceModel) llmProviderIdent
 }
 
 // setIdentity writes the identity of the model to the response; the identity is nil when
-// Terraform does not support identities (before 1.12), and there is then nothing to write.
-func setIdentity(ctx context.Context, spec platform.Spec, identity *tfsdk.ResourceIdentity, m llmProviderResourceModel) diag.Diagnostics {
+// Terraform does not support identities (before 1.12), and there is then nothing to write. It
+// builds the value directly rather than through the framework's reflection, and leaves an
+// identity that is already right alone: Read runs once per record on every plan.
+func setIdentity(spec platform.Spec, identity *tfsdk.ResourceIdentity, m llmProviderResourceModel) {
 	if identity == nil || m.ID.IsNull() || m.ID.IsUnknown() {
-		return nil
+		return
 	}
-	return identity.Set(ctx, identityOf(spec, m))
+	want := identityOf(spec, m)
+	var typ tftypes.Type = identityType
+	if t := identity.Raw.Type(); t != nil {
+		typ = t
+	}
+	workspace := tftypes.NewValue(tftypes.String, nil)
+	if !want.WorkspaceID.IsNull() {
+		workspace = tftypes.NewValue(tftypes.String, want.WorkspaceID.ValueString())
+	}
+	raw := tftypes.NewValue(typ, map[string]tftypes.Value{
+		"id":           tftypes.NewValue(tftypes.String, want.ID.ValueString()),
+		"workspace_id": workspace,
+	})
+	if !identity.Raw.Equal(raw) {
+		identity.Raw = raw
+	}
 }
+
+// identityType is the Terraform type of the identity schema.
+var identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "workspace_id": tftypes.String}}
 
 // importByIdentity starts the state from an import block's identity: the id, and the workspace
 // that narrows the lookup where the platform has workspaces. Read fills the rest.

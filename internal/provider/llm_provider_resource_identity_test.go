@@ -11,7 +11,10 @@ import (
 	"sync"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -272,5 +275,37 @@ func TestIdentityOf(t *testing.T) {
 		if !unknown.WorkspaceID.IsNull() {
 			t.Errorf("%s: an unknown workspace must give a null identity workspace, got %s", tc.platform, unknown.WorkspaceID)
 		}
+	}
+}
+
+// TestSetIdentity writes the identity as the framework would from the identity model: of the
+// identity schema's type, filled from a null identity (Terraform before 1.12 sends none), and
+// left alone when it is already right.
+func TestSetIdentity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var schemaResp fwresource.IdentitySchemaResponse
+	(&llmProviderResource{}).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &schemaResp)
+	if want := schemaResp.IdentitySchema.Type().TerraformType(ctx); !identityType.Equal(want) {
+		t.Fatalf("identityType = %s, the identity schema's type is %s", identityType, want)
+	}
+	model := llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringValue("ws-1")}
+	for _, tc := range resourceCases() {
+		spec := mustSpec(t, tc.platform)
+		identity := &tfsdk.ResourceIdentity{Schema: schemaResp.IdentitySchema, Raw: tftypes.NewValue(identityType, nil)}
+		setIdentity(spec, identity, model)
+		var got llmProviderIdentityModel
+		if diags := identity.Get(ctx, &got); diags.HasError() {
+			t.Fatalf("%s: %v", tc.platform, diags)
+		}
+		if want := identityOf(spec, model); !got.ID.Equal(want.ID) || !got.WorkspaceID.Equal(want.WorkspaceID) {
+			t.Errorf("%s: identity = {%s, %s}, want {%s, %s}", tc.platform, got.ID, got.WorkspaceID, want.ID, want.WorkspaceID)
+		}
+		before := identity.Raw
+		setIdentity(spec, identity, model)
+		if !identity.Raw.Equal(before) {
+			t.Errorf("%s: a second setIdentity changed the identity to %s", tc.platform, identity.Raw)
+		}
+		setIdentity(spec, nil, model) // Terraform without identities: nothing to write, no panic.
 	}
 }

@@ -393,9 +393,14 @@ func reflectValue(field any) attr.Value {
 	panic(fmt.Sprintf("modelFields holds a %T", field))
 }
 
-// setState writes the model to a state.
+// setState writes the model to a state. The framework hands every response a state of the
+// schema's type already, so its type is taken from there rather than built from the schema again.
 func setState(ctx context.Context, state *tfsdk.State, m llmProviderResourceModel) diag.Diagnostics {
-	raw, diags := m.terraformValue(ctx, state.Schema.Type().TerraformType(ctx))
+	typ := state.Raw.Type()
+	if typ == nil {
+		typ = state.Schema.Type().TerraformType(ctx)
+	}
+	raw, diags := m.terraformValue(ctx, typ)
 	if !diags.HasError() {
 		state.Raw = raw
 	}

@@ -1,6 +1,6 @@
 // Package floor is the framework floor that make bench measures the provider against: a
 // terraform-plugin-framework provider that makes no API call at all. Its "same" variant has
-// exactly the schema of llm_provider (attributes, validators, plan modifiers, timeouts), so the
+// exactly the schema of llm_provider (attributes, validators, plan modifiers, timeouts, identity), so the
 // difference to it is what this provider's own code costs per record; its "seven" variant has a
 // plain 7-attribute schema, so the difference to it is what the wider schema costs, in the
 // provider and in Terraform.
@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	llm "github.com/llmconfig/terraform-provider-llm/internal/provider"
@@ -54,13 +55,41 @@ func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *p
 }
 
 func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
+	if p.variant == Same {
+		return []func() resource.Resource{func() resource.Resource { return &floorResourceWithIdentity{floorResource{variant: p.variant}} }}
+	}
 	return []func() resource.Resource{func() resource.Resource { return &floorResource{variant: p.variant} }}
 }
 
 func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-// floorResource stores what was planned, with a new id, and nothing else.
+// floorResource stores what was planned, with a new id, and nothing else. The same-schema
+// variant also has our resource identity, and so sets it as the framework requires after every
+// create, read and update.
 type floorResource struct{ variant string }
+
+// floorResourceWithIdentity is the same-schema variant: the 7-attribute one has no identity.
+type floorResourceWithIdentity struct{ floorResource }
+
+var _ resource.ResourceWithIdentity = (*floorResourceWithIdentity)(nil)
+
+func (r *floorResourceWithIdentity) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	llm.NewLLMProviderResource().(resource.ResourceWithIdentity).IdentitySchema(ctx, req, resp)
+}
+
+// setIdentity writes the identity of a state: its id and workspace_id.
+func setIdentity(identity *tfsdk.ResourceIdentity, state tftypes.Value) {
+	if identity == nil {
+		return
+	}
+	var attrs map[string]tftypes.Value
+	if state.As(&attrs) != nil {
+		return
+	}
+	identity.Raw = tftypes.NewValue(identity.Raw.Type(), map[string]tftypes.Value{
+		"id": attrs["id"], "workspace_id": attrs["workspace_id"],
+	})
+}
 
 func (r *floorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provider"
@@ -85,12 +114,18 @@ func (r *floorResource) Schema(ctx context.Context, req resource.SchemaRequest, 
 
 func (r *floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	resp.State.Raw = known(req.Plan.Raw, newID())
+	setIdentity(resp.Identity, resp.State.Raw)
 }
 
-func (r *floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (r *floorResource) Read(_ context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if resp.Identity != nil && resp.Identity.Raw.IsNull() {
+		setIdentity(resp.Identity, req.State.Raw)
+	}
+}
 
 func (r *floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	resp.State.Raw = known(req.Plan.Raw, "")
+	setIdentity(resp.Identity, resp.State.Raw)
 }
 
 func (r *floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
