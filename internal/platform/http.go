@@ -28,6 +28,12 @@ const (
 	DefaultRetryWaitMax   = 30 * time.Second
 )
 
+// maxIdleConnsPerHost keeps a connection open for each of Terraform's parallel operations (10 by
+// default, more with -parallelism), where cleanhttp keeps GOMAXPROCS+1: with fewer, every burst of
+// parallel requests closes connections and opens new ones, each a TCP and TLS handshake of CPU and
+// round trips.
+const maxIdleConnsPerHost = 64
+
 // HTTPConfig configures the HTTP layer every platform client shares.
 type HTTPConfig struct {
 	Platform Name
@@ -110,7 +116,9 @@ func NewHTTP(cfg HTTPConfig, decode ErrorDecoder) (*HTTP, error) {
 	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
 	transport := cfg.Transport
 	if transport == nil {
-		transport = cleanhttp.DefaultPooledTransport()
+		pooled := cleanhttp.DefaultPooledTransport()
+		pooled.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		transport = pooled
 	}
 	rc := retryablehttp.NewClient()
 	tokens := cfg.TokenSource

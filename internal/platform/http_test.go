@@ -649,3 +649,43 @@ func TestHTTPLimiterCoversRetries(t *testing.T) {
 		t.Fatalf("attempts = %d", got)
 	}
 }
+
+// TestHTTPKeepsAConnectionPerParallelRequest: bursts of parallel requests, as Terraform's
+// -parallelism makes them, reuse their connections rather than closing all but a few after each
+// burst and opening new ones (each a TCP and, on a real platform, a TLS handshake).
+func TestHTTPKeepsAConnectionPerParallelRequest(t *testing.T) {
+	const parallel, bursts = 10, 20
+	var opened atomic.Int32
+	var arrived sync.WaitGroup
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every request of a burst is in flight at once, so each needs a connection of its own.
+		arrived.Done()
+		arrived.Wait()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	h := newTestHTTP(t, srv.URL, nil)
+	for range bursts {
+		arrived.Add(parallel)
+		var done sync.WaitGroup
+		for range parallel {
+			done.Add(1)
+			go func() {
+				defer done.Done()
+				if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		done.Wait()
+	}
+	if got := opened.Load(); got > 2*parallel {
+		t.Errorf("%d bursts of %d parallel requests opened %d connections, want about %d (one per parallel request, kept)", bursts, parallel, got, parallel)
+	}
+}
