@@ -121,6 +121,10 @@ type Measurement struct {
 	// CPU is the user and system time of terraform and every provider process it started and
 	// reaped: the rusage wait4 returns counts a process's reaped children too.
 	CPU time.Duration
+	// TerraformCPU and ProviderCPU split CPU: the user and system time of the terraform process
+	// itself, and of the provider processes it started and reaped. Both are 0 where the split
+	// is not measured (outside Linux); TerraformCPU is then unknown, not free.
+	TerraformCPU, ProviderCPU time.Duration
 	// Requests counts the journaled API requests by HTTP method.
 	Requests map[string]int
 	// Statuses counts the journaled responses by HTTP status.
@@ -736,6 +740,7 @@ func (t *terraformRunner) run(ctx context.Context, dir string, op Operation, ext
 		return Measurement{}, err
 	}
 	sampler := startSampler(cmd.Process.Pid)
+	ownCPU, childCPU, split := splitCPUAtExit(cmd.Process.Pid)
 	err = cmd.Wait()
 	elapsed := time.Since(start)
 	providerKB, terraformKB := sampler.stop()
@@ -751,7 +756,11 @@ func (t *terraformRunner) run(ctx context.Context, dir string, op Operation, ext
 		return Measurement{}, fmt.Errorf("the plan right after apply has changes (a perpetual diff):\n%s", tail)
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return Measurement{Duration: elapsed, CPU: cpu, ProviderPeakKB: providerKB, TerraformPeakKB: terraformKB}, nil
+	m := Measurement{Duration: elapsed, CPU: cpu, ProviderPeakKB: providerKB, TerraformPeakKB: terraformKB}
+	if split {
+		m.TerraformCPU, m.ProviderCPU = ownCPU, childCPU
+	}
+	return m, nil
 }
 
 // sampler polls /proc for the peak resident memory (VmHWM) of a terraform process and of the

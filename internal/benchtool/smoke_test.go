@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,11 @@ func TestBenchSmoke(t *testing.T) {
 				// next scan for new processes at N = 3, so only ours must show a peak.
 				if (v == TFData && m.ProviderPeakKB != 0) || (v == Ours && m.ProviderPeakKB <= 0) {
 					t.Errorf("%s %s %s: provider peak %d KiB; want 0 for terraform_data and > 0 for ours", res.Platform, v, op, m.ProviderPeakKB)
+				}
+				// The split is measured on Linux only; terraform_data reaps no provider.
+				if runtime.GOOS == "linux" && (m.TerraformCPU <= 0 || (v == TFData) != (m.ProviderCPU == 0) || m.TerraformCPU+m.ProviderCPU > m.CPU+50*time.Millisecond) {
+					t.Errorf("%s %s %s: terraform CPU %v, provider CPU %v of %v in all; want terraform's > 0, the provider's 0 only for terraform_data, and no more than the total",
+						res.Platform, v, op, m.TerraformCPU, m.ProviderCPU, m.CPU)
 				}
 			}
 			for _, v := range []Variant{TFData, Seven, Same} {
