@@ -92,12 +92,12 @@ type wireRecord struct {
 	CreatedAt   string `json:"createdAt"`
 }
 
-// wireList is GetAiLlmsResponse. AiLlms is raw so that a missing list is told apart from an
-// empty one: reading a missing list as empty would make every record look deleted.
+// wireList is GetAiLlmsResponse. AiLlms is a pointer so that a missing list is told apart from
+// an empty one: reading a missing list as empty would make every record look deleted.
 type wireList struct {
-	Success *bool           `json:"success"`
-	Message string          `json:"message"`
-	AiLlms  json.RawMessage `json:"aiLlms"`
+	Success *bool         `json:"success"`
+	Message string        `json:"message"`
+	AiLlms  *[]wireRecord `json:"aiLlms"`
 }
 
 // wireWriteResult is CreateAiLlmResponse and UpdateAiLlmResponse.
@@ -140,21 +140,24 @@ func DecodeRecord(body []byte) (platform.Record, error) {
 // DecodeList decodes GetAiLlmsResponse {success, aiLlms: [AiLlmDTO...]}. A body without an
 // aiLlms array, or with success false, is an error rather than an empty list.
 func DecodeList(body []byte) ([]platform.Record, error) {
+	// One pass over the body: every read-back of a create decodes the whole workspace's list.
 	var w wireList
-	if err := json.Unmarshal(body, &w); err != nil {
+	err := json.Unmarshal(body, &w)
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typeErr) {
 		return nil, err
 	}
+	// A type error leaves the rest decoded, so a refusal is reported as such first.
 	if w.Success != nil && !*w.Success {
 		return nil, fmt.Errorf("the list answered success false: %q", w.Message)
 	}
-	if len(w.AiLlms) == 0 || string(w.AiLlms) == "null" {
+	if err != nil {
+		return nil, err
+	}
+	if w.AiLlms == nil {
 		return nil, errors.New("the list has no aiLlms array")
 	}
-	var items []wireRecord
-	if err := json.Unmarshal(w.AiLlms, &items); err != nil {
-		return nil, fmt.Errorf("aiLlms: %w", err)
-	}
-	return platform.RecordsOf("aiLlms", items)
+	return platform.RecordsOf("aiLlms", *w.AiLlms)
 }
 
 func (w wireRecord) Record() (platform.Record, error) {

@@ -1,6 +1,8 @@
 package flashback
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -80,6 +82,28 @@ func BenchmarkDecodeRecord(b *testing.B) {
 	for b.Loop() {
 		if _, err := DecodeRecord(body); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeList decodes a list of 500 records, the answer every read-back of a create
+// decodes when a workspace holds 500 configurations.
+func BenchmarkDecodeList(b *testing.B) {
+	var body strings.Builder
+	body.WriteString(`{"success":true,"aiLlms":[`)
+	for i := range 500 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		fmt.Fprintf(&body, `{"id":"9b2f0c1e-5d4a-4c7b-8e3f-%012d","orgId":"org-1","workspaceId":"ws-1","userId":"user-1","name":"config-%d","aiType":"OPENAI","endpoint":"https://api.openai.com/v1","key":null,"createdAt":"2026-12-03T06:00:00.000Z","repos":[]}`, i, i)
+	}
+	body.WriteString(`]}`)
+	data := []byte(body.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if records, err := DecodeList(data); err != nil || len(records) != 500 {
+			b.Fatalf("DecodeList: %d records, %v", len(records), err)
 		}
 	}
 }
