@@ -108,7 +108,7 @@ query_terraform() {
 	local c v major rest minor
 	for c in "$tf" "$(command -v terraform 2>/dev/null || true)" "$cached_tf"; do
 		[ -n "$c" ] && [ -x "$c" ] || continue
-		"$c" version 2>/dev/null | grep -q OpenTofu && continue
+		[[ $("$c" version 2>/dev/null) == *OpenTofu* ]] && continue
 		v=$("$c" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p' | head -n 1)
 		[ -n "$v" ] || continue
 		major=${v%%.*} rest=${v#*.}

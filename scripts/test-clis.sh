@@ -39,7 +39,9 @@ done
 cli_label() {
   local v
   v=$("$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -1)
-  if "$1" version 2>/dev/null | grep -q '^OpenTofu'; then echo "tofu $v"; else echo "terraform $v"; fi
+  # The output is read whole before matching: grep -q in a pipe exits at the first match, and under
+  # pipefail the CLI's SIGPIPE on its next line would make an OpenTofu look like Terraform.
+  if [[ $("$1" version 2>/dev/null) == OpenTofu* ]]; then echo "tofu $v"; else echo "terraform $v"; fi
 }
 
 export TF_ACC=1 CHECKPOINT_DISABLE=1
