@@ -40,8 +40,9 @@ cli_label() {
   local v
   v=$("$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -1)
   # The output is read whole before matching: grep -q in a pipe exits at the first match, and under
-  # pipefail the CLI's SIGPIPE on its next line would make an OpenTofu look like Terraform.
-  if [[ $("$1" version 2>/dev/null) == OpenTofu* ]]; then echo "tofu $v"; else echo "terraform $v"; fi
+  # pipefail the CLI's SIGPIPE on its next line would make an OpenTofu look like Terraform. It is
+  # matched anywhere, since a warning about a missing CLI configuration file comes first on stdout.
+  if [[ $("$1" version 2>/dev/null) == *OpenTofu* ]]; then echo "tofu $v"; else echo "terraform $v"; fi
 }
 
 export TF_ACC=1 CHECKPOINT_DISABLE=1

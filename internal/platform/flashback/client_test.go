@@ -722,6 +722,10 @@ func TestDecodeList(t *testing.T) {
 	if got, err := DecodeList([]byte(`{"success":true,"aiLlms":[]}`)); err != nil || got == nil || len(got) != 0 {
 		t.Fatalf("empty list = %#v, %v", got, err)
 	}
+	// A refusal is reported as one even when the rest of the body does not decode.
+	if _, err := DecodeList([]byte(`{"success":false,"message":"denied","aiLlms":"x"}`)); err == nil || !strings.Contains(err.Error(), `success false: "denied"`) {
+		t.Fatalf("refusal with a malformed list: %v, want the refusal", err)
+	}
 	for _, body := range []string{
 		`{"success":true}`, `{"success":true,"aiLlms":null}`, `{"success":false,"message":"denied"}`,
 		`{"success":true,"aiLlms":[{"name":"no id"}]}`, `{"success":true,"aiLlms":"x"}`, `[]`, `{"aiLlms":[`, ``,
