@@ -20,6 +20,12 @@
 //	POST   /_mock/drop-fields  {platform, fields[, requests_only]} or an array: replace those platforms' lists
 //	                           (requests_only: answers keep the platform's own values of the fields)
 //	DELETE /_mock/drop-fields  every platform knows every field again
+//	GET    /_mock/modes        the platform modes in force (see Modes)
+//	POST   /_mock/modes        change modes: the fields sent change, the others stay
+//	DELETE /_mock/modes        restore the modes given at construction
+//	POST   /_mock/flashback/repos       {aiLlmId, name}: attach a repository to a configuration
+//	DELETE /_mock/flashback/repos?aiLlmId=ID  detach every repository from it
+//	POST   /_mock/flashback/validation  {aiLlmId, valid, message}: what its validate answers
 //
 // The journal holds no request header, so no Authorization, and of a token request only
 // grant_type and scope.
@@ -91,6 +97,14 @@ type activeFault struct {
 type Server struct {
 	token     string
 	platforms []mockapi.Platform
+	// The platforms by type, for their Go APIs (see Refactor, Flashback, Barndoor, KeywordsAI).
+	refactor   *refactor.Mock
+	flashback  *flashback.Mock
+	barndoor   *barndoor.Mock
+	keywordsai *keywordsai.Mock
+	// startModes are the modes given at construction; Reset restores them. modes are the
+	// modes as last set, guarded by mu.
+	startModes Modes
 	// latency delays every platform request; see WithLatency.
 	latency time.Duration
 	// oauth is the token endpoint, nil unless WithClientCredentials; tokenTTL overrides its
@@ -99,12 +113,35 @@ type Server struct {
 	tokenTTL time.Duration
 
 	mu      sync.Mutex
+	modes   Modes
 	journal []Entry
 	faults  []*activeFault
 	// dropped maps a platform to the fields it does not know; see DroppedFields.
 	dropped map[string][]string
 	// requestsOnly marks the platforms that drop their fields from requests only.
 	requestsOnly map[string]bool
+	// beforeAnswer, when set, sees each platform request after it was processed and before its
+	// answer is sent; see WithBeforeAnswer.
+	beforeAnswer func(Entry)
+	// beforeProcess, when set, sees each platform request before the platform processes it; see
+	// WithBeforeProcess.
+	beforeProcess func(Entry)
+}
+
+// WithBeforeProcess calls f for each authorised platform request before the platform processes
+// it, so a test can make something happen between a client's decision and the platform acting on
+// it (another actor creating the same record, say). f may call the server itself.
+func WithBeforeProcess(f func(Entry)) Option {
+	return func(s *Server) { s.beforeProcess = f }
+}
+
+// WithBeforeAnswer calls f for each platform request after the platform processed it and before
+// the answer is sent, with the entry as it will be journaled (its Status is the answer's). A hook
+// that blocks holds the answer, so a test can stop a client between the platform carrying a
+// request out and the client learning of it (a killed apply, an expired deadline) without timing
+// anything. The hook must not block forever: release it before the server closes.
+func WithBeforeAnswer(f func(Entry)) Option {
+	return func(s *Server) { s.beforeAnswer = f }
 }
 
 // Option configures a Server at construction.
@@ -122,14 +159,16 @@ func WithLatency(d time.Duration) Option {
 // platform.
 func New(token string, opts ...Option) *Server {
 	s := &Server{
-		token: token,
-		platforms: []mockapi.Platform{
-			refactor.New(), flashback.New(), barndoor.New(), keywordsai.New(),
-		},
+		token: token, refactor: refactor.New(), flashback: flashback.New(), barndoor: barndoor.New(),
+		keywordsai: keywordsai.New(),
 	}
+	s.platforms = []mockapi.Platform{s.refactor, s.flashback, s.barndoor, s.keywordsai}
+	s.startModes = modesFromEnv()
 	for _, opt := range opts {
 		opt(s)
 	}
+	// WithModes was checked when it was given; the defaults are always valid.
+	_ = s.SetModes(s.startModes)
 	if s.oauth != nil && s.tokenTTL > 0 {
 		s.oauth.ttl = s.tokenTTL
 	}
@@ -173,12 +212,13 @@ func (s *Server) ClearRequests() {
 	s.journal = nil
 }
 
-// Reset empties every platform's data, the journal, the faults and the dropped fields. Tokens
-// the token endpoint issued stay valid.
+// Reset empties every platform's data, the journal, the faults and the dropped fields, and
+// restores the modes given at construction. Tokens the token endpoint issued stay valid.
 func (s *Server) Reset() {
 	for _, p := range s.platforms {
 		p.Reset()
 	}
+	_ = s.SetModes(s.startModes)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.journal = nil
@@ -356,6 +396,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Without a hijackable connection, abort the handler so the client sees a broken response.
 		panic(http.ErrAbortHandler)
 	}
+	if s.beforeProcess != nil && !tokenEndpoint {
+		s.beforeProcess(entry)
+	}
+	if s.beforeAnswer != nil && !tokenEndpoint {
+		// Process into a buffer, show the hook, then answer.
+		processed := httptest.NewRecorder()
+		if len(dropped) > 0 {
+			handleDropping(platform, processed, r, body, dropped, droppedInAnswers)
+		} else {
+			platform.Handle(processed, r, body)
+		}
+		held := entry
+		held.Status = processed.Code
+		s.beforeAnswer(held)
+		for k, vs := range processed.Header() {
+			w.Header()[k] = vs
+		}
+		rec.WriteHeader(processed.Code)
+		_, _ = rec.Write(processed.Body.Bytes())
+		return
+	}
 	if len(dropped) > 0 {
 		handleDropping(platform, rec, r, body, dropped, droppedInAnswers)
 		return
@@ -439,6 +500,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		mockapi.WriteJSON(w, http.StatusOK, s.DroppedFields())
 	default:
+		if s.serveModeControl(w, r) {
+			return
+		}
 		mockapi.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})
 	}
 }

@@ -671,9 +671,7 @@ func TestUpdateValidationLeavesProviderUnchanged(t *testing.T) {
 	}{
 		{"not an object", `"x"`, "must be a JSON object"},
 		{"enabled not a bool", map[string]any{"enabled": "false"}, "enabled must be a boolean"},
-		{"enabled null", map[string]any{"enabled": nil}, "enabled must be a boolean"},
 		{"blank name", map[string]any{"name": ""}, "name must not be empty"},
-		{"null base_url", map[string]any{"base_url": nil}, "base_url must be a string"},
 		{"blank auth_type", map[string]any{"auth_type": ""}, "auth_type must not be empty"},
 		{"api_key and credentials", map[string]any{"api_key": "k", "credentials": map[string]any{"a": "b"}}, "mutually exclusive"},
 		{"connection_id not a UUID", map[string]any{"connection_id": "x"}, "connection_id must be a UUID"},
@@ -689,6 +687,24 @@ func TestUpdateValidationLeavesProviderUnchanged(t *testing.T) {
 	got := f.do(http.MethodGet, providersPath+"/"+id, nil).object(t)
 	if !jsonEqual(got, p) {
 		t.Errorf("refused updates changed the provider:\n got %v\nwant %v", got, p)
+	}
+}
+
+// TestUpdateNullLeavesNonNullableFieldsUnchanged follows the SDK's UpdateProviderRequest: its
+// client sends an explicit null for an unset field, and the server reads a null in a field that
+// cannot be cleared as "leave it unchanged".
+func TestUpdateNullLeavesNonNullableFieldsUnchanged(t *testing.T) {
+	f := newFake(t)
+	p := f.create(map[string]any{"name": "keep", "model_provider": "openai", "model_sync_mode": "additive"})
+	id, _ := p["id"].(string)
+	got := f.put(id, map[string]any{
+		"name": nil, "base_url": nil, "auth_type": nil, "api_key": nil, "credentials": nil, "enabled": nil,
+		"enforce_health_check": nil, "billing_mode": nil, "model_sync_mode": nil,
+	})
+	for _, k := range []string{"name", "base_url", "auth_type", "enabled", "enforce_health_check", "billing_mode", "model_sync_mode", "secret_path"} {
+		if !jsonEqual(got[k], p[k]) {
+			t.Errorf("%s = %v after a null, want it unchanged (%v)", k, got[k], p[k])
+		}
 	}
 }
 
@@ -770,7 +786,7 @@ func TestNotFoundAndBadIDs(t *testing.T) {
 // the seed's; billing_reason and billing_note are omitted while null.
 var newerProviderFields = []string{
 	"enforce_health_check", "billing_mode", "billing_reason", "billing_note", "health_status", "health_detail",
-	"health_checked_at", "secret_path", "created_at", "updated_at",
+	"health_checked_at", "secret_path", "created_at", "updated_at", "model_sync_mode", "last_change_note",
 }
 
 func TestSeedExamplePut(t *testing.T) {

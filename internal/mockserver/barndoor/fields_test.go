@@ -2,6 +2,7 @@ package barndoor_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ func TestNewerFieldsDefaults(t *testing.T) {
 	p := f.create(minimal("defaults"))
 	for k, want := range map[string]any{
 		"enforce_health_check": true, "billing_mode": "per_token", "health_status": "unverified",
-		"health_detail": nil, "health_checked_at": nil, "secret_path": nil,
+		"health_detail": nil, "health_checked_at": nil, "model_sync_mode": "off", "last_change_note": nil,
 	} {
 		if got, ok := p[k]; !ok || !jsonEqual(got, want) {
 			t.Errorf("%s = %v (present %v), want %v", k, got, ok, want)
@@ -98,10 +99,6 @@ func TestNewerFieldsValidation(t *testing.T) {
 			expectError(t, f.do(http.MethodPut, providersPath+"/"+id, c.body), http.StatusBadRequest, "invalid_request_error", c.want)
 		})
 	}
-	// Only billing_reason and billing_note clear with null; the other two are not nullable.
-	for _, field := range []string{"enforce_health_check", "billing_mode"} {
-		expectError(t, f.do(http.MethodPut, providersPath+"/"+id, map[string]any{field: nil}), http.StatusBadRequest, "invalid_request_error", field)
-	}
 	if got := f.do(http.MethodGet, providersPath+"/"+id, nil).object(t); !jsonEqual(got, p) {
 		t.Errorf("refused requests changed the provider:\n got %v\nwant %v", got, p)
 	}
@@ -116,8 +113,11 @@ func TestSecretPathIsOpaqueAndFollowsTheSecret(t *testing.T) {
 	none := f.create(minimal("none"))
 	own := f.create(map[string]any{"name": "own", "model_provider": "openai", "api_key": secretKey})
 	shared := f.create(map[string]any{"name": "shared", "model_provider": "openai", "connection_id": connID})
-	if none["secret_path"] != nil {
-		t.Errorf("a provider without a secret has secret_path %v", none["secret_path"])
+	// The SDK's Provider requires secret_path as a string: a provider without a secret answers
+	// its own slot, the same one a secret sent later goes to.
+	nonePath, _ := none["secret_path"].(string)
+	if !strings.HasSuffix(nonePath, "/providers/"+none["id"].(string)) {
+		t.Errorf("a provider without a secret has secret_path %v, want its own slot", none["secret_path"])
 	}
 	ownPath, _ := own["secret_path"].(string)
 	sharedPath, _ := shared["secret_path"].(string)
@@ -185,5 +185,64 @@ func expectSent(t *testing.T, step string, got, sent map[string]any) {
 				t.Errorf("%s: %s = %v, want %v", step, k, got[k], v)
 			}
 		}
+	}
+}
+
+// TestSDKFieldsModelSyncModeChangeNoteModels covers the SDK's create and update fields the
+// vendor code lacked: model_sync_mode (off|additive|full), change_note (one edit's note, which
+// an update without it clears) and models (one model route per upstream model).
+func TestSDKFieldsModelSyncModeChangeNoteModels(t *testing.T) {
+	f := newFake(t)
+	srv := f.ms.Barndoor()
+	p := f.create(map[string]any{
+		"name": "synced", "model_provider": "openai", "model_sync_mode": "full",
+		"change_note": "added for the Q3 batch job", "models": []string{"gpt-4o", "gpt-4o-mini"},
+	})
+	id, _ := p["id"].(string)
+	if p["model_sync_mode"] != "full" || p["last_change_note"] != "added for the Q3 batch job" {
+		t.Errorf("create answered model_sync_mode %v, last_change_note %v", p["model_sync_mode"], p["last_change_note"])
+	}
+	if _, ok := p["models"]; ok {
+		t.Errorf("the Provider object has no models field, got %v", p["models"])
+	}
+	if got := srv.ModelRoutes(id); !slices.Equal(got, []string{"gpt-4o", "gpt-4o-mini"}) {
+		t.Errorf("ModelRoutes = %v, want [gpt-4o gpt-4o-mini]", got)
+	}
+	q := f.put(id, map[string]any{"model_sync_mode": "additive", "change_note": "stop retiring models"})
+	if q["model_sync_mode"] != "additive" || q["last_change_note"] != "stop retiring models" {
+		t.Errorf("put answered model_sync_mode %v, last_change_note %v", q["model_sync_mode"], q["last_change_note"])
+	}
+	r := f.put(id, map[string]any{"name": "synced-2"})
+	if r["model_sync_mode"] != "additive" || r["last_change_note"] != nil {
+		t.Errorf("a put without change_note answered model_sync_mode %v, last_change_note %v; want additive and null", r["model_sync_mode"], r["last_change_note"])
+	}
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"model_sync_mode unknown", map[string]any{"model_sync_mode": "sometimes"}, "model_sync_mode must be one of off, additive, full"},
+		{"not_metered without a reason", map[string]any{"billing_mode": "not_metered"}, "billing_reason is required when billing_mode is not_metered"},
+	} {
+		body := minimal("refused")
+		for k, v := range c.body {
+			body[k] = v
+		}
+		expectError(t, f.do(http.MethodPost, providersPath, body), http.StatusBadRequest, "invalid_request_error", c.want)
+		expectError(t, f.do(http.MethodPut, providersPath+"/"+id, c.body), http.StatusBadRequest, "invalid_request_error", c.want)
+	}
+	expectError(t, f.do(http.MethodPost, providersPath, map[string]any{"name": "dup", "model_provider": "openai", "models": []string{"a", "a"}}),
+		http.StatusBadRequest, "invalid_request_error", "models[1] repeats")
+}
+
+func TestDeleteOfMissingProvider(t *testing.T) {
+	f := newFake(t)
+	srv := f.ms.Barndoor()
+	missing := "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	expectError(t, f.do(http.MethodDelete, providersPath+"/"+missing, nil), http.StatusNotFound, "not_found_error", "not found")
+	srv.SetIdempotentDelete(true)
+	del := f.do(http.MethodDelete, providersPath+"/"+missing, nil)
+	if del.status != http.StatusOK || !jsonEqual(del.body, map[string]any{"deleted": true}) {
+		t.Errorf("idempotent delete of a missing provider: status %d, body %s", del.status, del.raw)
 	}
 }

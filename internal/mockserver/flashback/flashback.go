@@ -32,6 +32,8 @@ const (
 	MessageNotFound  = "AI LLM configuration not found"
 	// MessageWorkspaceImmutable answers an update that names a workspace: a record never moves.
 	MessageWorkspaceImmutable = "workspaceId cannot be changed"
+	// MessageInUsePrefix starts the 403 that refuses to delete a configuration repositories use.
+	MessageInUsePrefix = "AI LLM configuration is in use by"
 )
 
 // record is one stored configuration. Key and secret are kept only to be written, as the real
@@ -44,7 +46,14 @@ type record struct {
 	endpoint    string
 	key         *string
 	secret      string
-	createdAt   string
+	// apiKeyID is the apiKeyUuid of a stored API key the configuration uses instead of its own.
+	apiKeyID  *string
+	createdAt string
+	// repos are the repositories using the configuration; a delete is refused while any does.
+	repos []repoDTO
+	// invalid and invalidMessage are what POST .../validate answers (SetValidation).
+	invalid        bool
+	invalidMessage string
 }
 
 // dto is the AiLlmDTO the list endpoints return. Key is always null; there is no secret and no
@@ -58,11 +67,12 @@ type dto struct {
 	AIType      string    `json:"aiType"`
 	Endpoint    string    `json:"endpoint"`
 	Key         *string   `json:"key"`
+	APIKeyID    *string   `json:"apiKeyId,omitempty"`
 	CreatedAt   string    `json:"createdAt"`
 	Repos       []repoDTO `json:"repos"`
 }
 
-// repoDTO is a repository using the configuration; the fake has none, so repos is always [].
+// repoDTO is a repository using the configuration; tests attach them with AttachRepo.
 type repoDTO struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
@@ -132,7 +142,7 @@ func (m *Mock) Handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	case len(segments) == 1 && segments[0] == "available" && r.Method == http.MethodGet:
 		m.available(w)
 	case len(segments) == 1 && segments[0] == "stats" && r.Method == http.MethodGet:
-		m.WriteError(w, http.StatusNotImplemented, "usage stats are not simulated by this mock")
+		m.stats(w, r)
 	case len(segments) == 1:
 		switch r.Method {
 		case http.MethodPut:
@@ -211,8 +221,8 @@ func (m *Mock) available(w http.ResponseWriter) {
 func (m *Mock) toDTO(rec *record) dto {
 	return dto{
 		ID: rec.id, OrgID: m.orgID, WorkspaceID: rec.workspaceID, UserID: m.userID,
-		Name: rec.name, AIType: rec.aiType, Endpoint: rec.endpoint, Key: nil,
-		CreatedAt: rec.createdAt, Repos: []repoDTO{},
+		Name: rec.name, AIType: rec.aiType, Endpoint: rec.endpoint, Key: nil, APIKeyID: rec.apiKeyID,
+		CreatedAt: rec.createdAt, Repos: append([]repoDTO{}, rec.repos...),
 	}
 }
 
@@ -242,7 +252,14 @@ func (m *Mock) create(w http.ResponseWriter, body []byte) {
 	key, err := nullableString(obj, "key")
 	check(err)
 	rec.key = key
-	check(requiredString(obj, "secret", false, &rec.secret))
+	apiKeyID, err := apiKeyUUID(obj)
+	check(err)
+	rec.apiKeyID = apiKeyID
+	// The docs require secret; the client's type makes it optional since it gained apiKeyUuid,
+	// which names a stored key instead. So a secret is required unless apiKeyUuid is given.
+	if apiKeyID == nil || present(obj, "secret") {
+		check(requiredString(obj, "secret", false, &rec.secret))
+	}
 	check(requiredString(obj, "workspaceId", true, &rec.workspaceID))
 	if len(problems) > 0 {
 		m.WriteError(w, http.StatusBadRequest, "Validation error: "+strings.Join(problems, "; "))
@@ -281,11 +298,16 @@ func (m *Mock) update(w http.ResponseWriter, id string, body []byte) {
 		}
 	}
 	var name, aiType, endpoint, secret string
+	// The client's UpdateAiLlmRequest allows null in endpoint, key and secret: null clears key
+	// and leaves endpoint and secret, which a record cannot lack, unchanged (INF). name and
+	// aiType are not nullable there, so a null in them is refused.
 	_, hasName := obj["name"]
 	_, hasAIType := obj["aiType"]
-	_, hasEndpoint := obj["endpoint"]
+	hasEndpoint := present(obj, "endpoint")
 	_, hasKey := obj["key"]
-	_, hasSecret := obj["secret"]
+	hasSecret := present(obj, "secret")
+	apiKeyID, err := apiKeyUUID(obj)
+	check(err)
 	if hasName {
 		check(requiredString(obj, "name", true, &name))
 	}
@@ -338,6 +360,9 @@ func (m *Mock) update(w http.ResponseWriter, id string, body []byte) {
 	if hasSecret {
 		rec.secret = secret
 	}
+	if apiKeyID != nil {
+		rec.apiKeyID = apiKeyID
+	}
 	m.mu.Unlock()
 	mockapi.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "aiLlmId": id, "message": MessageUpdated})
 }
@@ -351,6 +376,11 @@ func (m *Mock) delete(w http.ResponseWriter, id string) {
 		m.WriteError(w, http.StatusNotFound, MessageNotFound)
 		return
 	}
+	if repos := m.records[i].repos; len(repos) > 0 {
+		m.mu.Unlock()
+		m.WriteError(w, http.StatusForbidden, inUseMessage(repos))
+		return
+	}
 	m.records = slices.Delete(m.records, i, i+1)
 	m.mu.Unlock()
 	mockapi.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "message": MessageDeleted})
@@ -361,12 +391,128 @@ func (m *Mock) delete(w http.ResponseWriter, id string) {
 func (m *Mock) validate(w http.ResponseWriter, id string) {
 	m.mu.Lock()
 	rec := m.find(id)
+	var invalid bool
+	var message string
+	if rec != nil {
+		invalid, message = rec.invalid, rec.invalidMessage
+	}
 	m.mu.Unlock()
 	if rec == nil {
 		m.WriteError(w, http.StatusNotFound, MessageNotFound)
 		return
 	}
+	if invalid {
+		// The request worked and its result is "invalid": a 200 with success false (INF).
+		mockapi.WriteJSON(w, http.StatusOK, map[string]any{"success": false, "message": message})
+		return
+	}
 	mockapi.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "message": MessageValidated})
+}
+
+// stats answers GET /ai/llm/stats[?aiLlmId=]: one entry per configuration (or for the one
+// named), every counter a decimal string as the client's type has them. The fake serves no
+// traffic, so every counter is "0"; an unknown aiLlmId gives an empty list (INF).
+func (m *Mock) stats(w http.ResponseWriter, r *http.Request) {
+	only := r.URL.Query().Get("aiLlmId")
+	m.mu.Lock()
+	out := []map[string]string{}
+	for _, rec := range m.records {
+		if only != "" && rec.id != only {
+			continue
+		}
+		entry := map[string]string{"aiLlmId": rec.id}
+		for _, k := range StatsCounters {
+			entry[k] = "0"
+		}
+		out = append(out, entry)
+	}
+	m.mu.Unlock()
+	mockapi.WriteJSON(w, http.StatusOK, map[string]any{"success": true, "stats": out})
+}
+
+// StatsCounters are the counters of an AiLlmStatsResponse entry.
+var StatsCounters = []string{
+	"totalApiCalls", "totalTokensIn", "totalTokensOut", "totalLlmTokensIn", "totalLlmTokensOut",
+	"totalPolicyViolations", "totalAlerts", "totalBlocks",
+}
+
+// Repo is a repository attached to a configuration, as AiLlmDTO.repos lists it.
+type Repo = repoDTO
+
+// AttachRepo makes a repository named name use the configuration, so its delete is refused
+// until DetachRepos; the answer is the repository as the DTO lists it.
+func (m *Mock) AttachRepo(aiLlmID, name string) (Repo, error) {
+	if strings.TrimSpace(name) == "" {
+		return Repo{}, fmt.Errorf("a repository needs a name")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rec := m.find(aiLlmID)
+	if rec == nil {
+		return Repo{}, fmt.Errorf("no AI LLM configuration has id %q", aiLlmID)
+	}
+	repo := Repo{ID: mockapi.NewUUID(), Name: name, CreatedAt: mockapi.Now()}
+	rec.repos = append(rec.repos, repo)
+	return repo, nil
+}
+
+// DetachRepos removes every repository from the configuration.
+func (m *Mock) DetachRepos(aiLlmID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rec := m.find(aiLlmID)
+	if rec == nil {
+		return fmt.Errorf("no AI LLM configuration has id %q", aiLlmID)
+	}
+	rec.repos = nil
+	return nil
+}
+
+// SetValidation chooses what POST /ai/llm/{id}/validate answers for the configuration: success
+// (the default), or success false with message.
+func (m *Mock) SetValidation(aiLlmID string, valid bool, message string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rec := m.find(aiLlmID)
+	if rec == nil {
+		return fmt.Errorf("no AI LLM configuration has id %q", aiLlmID)
+	}
+	if !valid && message == "" {
+		message = "AI LLM configuration validation failed: the provider rejected the credentials"
+	}
+	rec.invalid, rec.invalidMessage = !valid, message
+	return nil
+}
+
+// inUseMessage names the repositories that keep a configuration from being deleted.
+func inUseMessage(repos []repoDTO) string {
+	names := make([]string, len(repos))
+	for i, r := range repos {
+		names[i] = r.Name
+	}
+	noun := "repositories"
+	if len(repos) == 1 {
+		noun = "repository"
+	}
+	return fmt.Sprintf("%s %d %s (%s): remove it from them before deleting it", MessageInUsePrefix, len(repos), noun, strings.Join(names, ", "))
+}
+
+// present reports whether the field was sent with a value other than null.
+func present(obj map[string]json.RawMessage, field string) bool {
+	raw, ok := obj[field]
+	return ok && !mockapi.IsNull(raw)
+}
+
+// apiKeyUUID reads the optional apiKeyUuid: a UUID string; null means omitted.
+func apiKeyUUID(obj map[string]json.RawMessage) (*string, error) {
+	if !present(obj, "apiKeyUuid") {
+		return nil, nil
+	}
+	var s string
+	if json.Unmarshal(obj["apiKeyUuid"], &s) != nil || !mockapi.IsUUID(s) {
+		return nil, fmt.Errorf("apiKeyUuid must be a UUID")
+	}
+	return &s, nil
 }
 
 // find returns the record with the id; the caller holds m.mu.

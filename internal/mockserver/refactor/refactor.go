@@ -11,6 +11,7 @@ package refactor
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,6 +28,38 @@ const (
 
 // Providers is the closed provider enum of the API, in documentation order.
 var Providers = []string{"openai", "anthropic", "google", "google-vertex", "azure", "amazon-bedrock", "xai"}
+
+// CredentialKeys are the credential keys the create page documents per provider. With
+// SetStrictCredentials a listed provider refuses a key it does not document; a provider not
+// listed (google-vertex, xai: undocumented) takes any keys. Whether the real API refuses an
+// undocumented key is not documented (INF), so the default accepts any key. Which keys are
+// required is not documented either, so none is.
+var CredentialKeys = map[string][]string{
+	"openai":         {"api_key", "organization"},
+	"anthropic":      {"api_key"},
+	"google":         {"api_key"},
+	"azure":          {"api_key", "endpoint", "deployment_id"},
+	"amazon-bedrock": {"aws_access_key_id", "aws_secret_access_key", "region"},
+}
+
+// checkCredentialKeys refuses a credential key the provider does not document. The message
+// names keys, never values.
+func (m *Mock) checkCredentialKeys(provider string, credentials map[string]string) error {
+	m.mu.Lock()
+	strict := m.strictCredentials
+	m.mu.Unlock()
+	allowed, documented := CredentialKeys[provider]
+	if !strict || !documented {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(credentials))
+	for _, k := range keys {
+		if !slices.Contains(allowed, k) {
+			return fmt.Errorf("credentials.%s is not a credential of provider %s: expected %s", k, provider, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
 
 // maxMaskPrefix bounds the part of a credential kept before "***". Real prefixes are short
 // ("sk-", "org-"); a dash deep inside a value would otherwise echo most of the secret.
@@ -45,6 +78,23 @@ type Mock struct {
 	// order keeps creation order for the list; a deleted and re-created slug goes to the end.
 	order   []string
 	records map[string]*record
+	// strictCredentials refuses undocumented credential keys; see CredentialKeys.
+	strictCredentials bool
+}
+
+// SetStrictCredentials makes create and update refuse a credential key the provider's create
+// page does not document (400 VALIDATION_ERROR).
+func (m *Mock) SetStrictCredentials(on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.strictCredentials = on
+}
+
+// StrictCredentials reports the SetStrictCredentials setting.
+func (m *Mock) StrictCredentials() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.strictCredentials
 }
 
 // New returns an empty fake.
@@ -197,6 +247,10 @@ func (m *Mock) create(w http.ResponseWriter, body []byte) {
 	if credentials == nil {
 		credentials = map[string]string{}
 	}
+	if err := m.checkCredentialKeys(provider, credentials); err != nil {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", err.Error())
+		return
+	}
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -248,6 +302,12 @@ func (m *Mock) update(w http.ResponseWriter, slug string, body []byte) {
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", err.Error())
 		return
+	}
+	if hasCredentials {
+		if err := m.checkCredentialKeys(slug, credentials); err != nil {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", err.Error())
+			return
+		}
 	}
 	if !hasEnabled && !hasCredentials {
 		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "the body must set enabled, credentials, or both")

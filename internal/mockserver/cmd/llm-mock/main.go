@@ -1,12 +1,16 @@
 // Command llm-mock serves the in-memory fake of all four platforms' APIs under one root.
 //
 //	llm-mock [--listen ADDR] [--token TOKEN] [--client-id ID --client-secret SECRET [--token-ttl 1h]] [--latency 0s]
+//	         [--keywordsai-generation v1|v2] [--keywordsai-extra-kwargs none|partial|full]
+//	         [--barndoor-idempotent-delete] [--refactor-strict-credentials]
 //
 // The first line of stdout is the root URL; stderr lists the endpoints. --token is a static
 // bearer token; --client-id and --client-secret serve an OAuth2 client_credentials token
 // endpoint at ROOT/oauth/token whose tokens every platform accepts until they expire. At least
 // one of the two is required. --latency delays every platform request (not the control
-// endpoints under ROOT/_mock/, not the token endpoint). Bad flags exit with status 2.
+// endpoints under ROOT/_mock/, not the token endpoint). The mode flags start the platforms in the
+// modes of mockserver.Modes (POST ROOT/_mock/modes changes them, /_mock/reset restores the
+// flags'). Bad flags exit with status 2.
 package main
 
 import (
@@ -31,7 +35,15 @@ func main() {
 	clientSecret := flag.String("client-secret", "", "the client secret for --client-id")
 	tokenTTL := flag.Duration("token-ttl", mockserver.DefaultTokenTTL, "lifetime of the access tokens the token endpoint issues, at least 1s")
 	latency := flag.Duration("latency", 0, "delay every platform request by this duration, e.g. 250ms (control endpoints and the token endpoint are not delayed)")
+	var modes mockserver.Modes
+	flag.StringVar(&modes.KeywordsAIGeneration, "keywordsai-generation", "v1", "keywordsai API generation: v1 (Keywords AI: bare-array list, top-level api_key) or v2 (Respan: paged list, credentials under extra_kwargs.api_key)")
+	flag.StringVar(&modes.KeywordsAIExtraKwargs, "keywordsai-extra-kwargs", "", "how keywordsai answers carry extra_kwargs: none, partial (no secret keys) or full; empty is the generation's default (none on v1, full on v2)")
+	flag.BoolVar(&modes.BarndoorIdempotentDelete, "barndoor-idempotent-delete", false, "answer a delete of a missing barndoor provider 200 {\"deleted\": true} instead of 404")
+	flag.BoolVar(&modes.RefactorStrictCredentials, "refactor-strict-credentials", false, "refuse refactor credential keys the provider's create page does not document")
 	flag.Parse()
+	if err := mockserver.CheckModes(modes); err != nil {
+		usageError(err.Error())
+	}
 	if (*clientID == "") != (*clientSecret == "") {
 		usageError("--client-id and --client-secret go together")
 	}
@@ -44,7 +56,7 @@ func main() {
 	if *latency < 0 {
 		usageError("--latency must not be negative")
 	}
-	opts := []mockserver.Option{mockserver.WithLatency(*latency)}
+	opts := []mockserver.Option{mockserver.WithLatency(*latency), mockserver.WithModes(modes)}
 	if *clientID != "" {
 		opts = append(opts, mockserver.WithClientCredentials(*clientID, *clientSecret), mockserver.WithTokenTTL(*tokenTTL))
 	}
