@@ -47,7 +47,7 @@ func TestVendorClientConverges(t *testing.T) {
 	rounds := []map[string]any{
 		{"enforce_health_check": false},
 		{"enabled": false, "billing_mode": "not_metered", "billing_reason": "subscription", "billing_note": "prepaid"},
-		{"name": "vendor-openai-2", "enforce_health_check": true, "billing_reason": nil, "billing_note": nil},
+		{"name": "vendor-openai-2", "enforce_health_check": true, "billing_mode": "per_token", "billing_reason": nil, "billing_note": nil}, // A reason clears only with per_token (SDK).
 		{}, // nothing changes: the object is sent as read back.
 	}
 	for i, change := range rounds {
