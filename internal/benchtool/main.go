@@ -1008,7 +1008,7 @@ func (m *mockProcess) journal(ctx context.Context) (map[string]int, map[int]int,
 	return byMethod, byStatus, nil
 }
 
-// goBenchPackages are the packages of the Go micro-benchmarks: the patch builder (platform.Diff),
+// goBenchPackages are the packages of the Go micro-benchmarks: the update planner (PlanUpdate),
 // each platform's wire mapping, and the protocol-level benchmark of ours against the two
 // framework floors.
 var goBenchPackages = []string{"./internal/platform/...", "./internal/benchtool/floor/"}

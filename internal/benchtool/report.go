@@ -331,7 +331,7 @@ func (r *Report) Markdown() string {
 	}
 	if r.GoBench != "" {
 		b.WriteString("## Go micro-benchmarks\n\n")
-		b.WriteString("`go test -run '^$' -bench . -benchmem " + strings.Join(goBenchPackages, " ") + "`: the patch builder (`platform.Diff`, `BenchmarkDiff*`), " +
+		b.WriteString("`go test -run '^$' -bench . -benchmem " + strings.Join(goBenchPackages, " ") + "`: the update planner (`platform.PlanUpdate`, `BenchmarkPlanUpdate`), " +
 			"each platform's wire mapping (`BenchmarkUpdateBody`, `BenchmarkDecodeRecord`), and the protocol-level benchmark of ours against the two framework floors in process (`BenchmarkProtocol*`).\n\n```\n")
 		b.WriteString(r.GoBench)
 		b.WriteString("```\n")

@@ -2,7 +2,7 @@ package platform
 
 import (
 	"context"
-	"strings"
+	"errors"
 	"sync"
 	"time"
 )
@@ -12,14 +12,17 @@ import (
 // wrapper starts a new generation: a list that began before a write is never served to a read
 // that follows it, so a read after a write in the same run is never stale.
 //
-// It also serves the create flow's extra reads from lists shared by every create of the run: the
-// existence check before an upsert (one list per workspace, confirmed by a direct read only when
-// it finds a match) and the read-back of an id-only create answer (batched: the creates running
-// in parallel share one list, see readBackQueue).
+// It also serves the create flow's extra reads from lists shared by every create of the run:
+// Existing (one list per workspace for the whole run, kept up to date with what this client
+// creates and deletes) and ReadBack (batched: the creates running in parallel share one list,
+// see readBackQueue).
+//
+// Shared lists run on a context of their own that keeps the first caller's values (log masks)
+// and is cancelled once every caller waiting on it has gone, so a cancelled run stops them; the
+// HTTP layer's request timeout and retries bound them as any request.
 func NewCoalescingClient(c Client) Client {
 	return &coalescingClient{
-		Client: c, lists: map[string]*listCall{}, snapshots: map[string]*listCall{},
-		createdKeys: map[string]bool{}, deletedIDs: map[string]bool{},
+		Client: c, lists: map[string]*listCall{}, known: map[string]*knownRecords{},
 	}
 }
 
@@ -28,30 +31,59 @@ type coalescingClient struct {
 	mu         sync.Mutex
 	generation uint64
 	lists      map[string]*listCall
-	// snapshots are the lists the existence checks share, one per workspace for the whole run;
-	// createdKeys and deletedIDs are what this client changed since they were taken.
-	snapshots   map[string]*listCall
-	createdKeys map[string]bool
-	deletedIDs  map[string]bool
-	readBacks   readBackQueue
+	// known holds, per workspace, the run's records for the existence checks.
+	known     map[string]*knownRecords
+	readBacks readBackQueue
+	// joined, when set (tests), is called each time a reader has joined a shared list.
+	joined func()
 }
 
+// knownRecords is a workspace's list taken at the run's first create, and what this client
+// created and deleted since.
+type knownRecords struct {
+	list    *listCall
+	created []Record
+	deleted map[string]bool
+}
+
+// listCall is one list shared by its waiters.
 type listCall struct {
 	generation uint64
 	done       chan struct{}
 	records    []Record
 	err        error
+	// waiters counts the callers waiting on it; when the last one gives up, cancel stops the list
+	// and abandoned keeps later callers from joining a list that is being stopped.
+	waiters   int
+	cancel    context.CancelFunc
+	abandoned bool
+}
+
+// wait waits for the list or the caller's context; the last waiter to give up cancels the list.
+func (c *coalescingClient) wait(ctx context.Context, call *listCall) error {
+	select {
+	case <-call.done:
+		return call.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		call.waiters--
+		if call.waiters == 0 && call.cancel != nil {
+			call.abandoned = true
+			call.cancel()
+		}
+		c.mu.Unlock()
+		return ctx.Err()
+	}
 }
 
 // Get serves the record from the current generation's list of its workspace.
 func (c *coalescingClient) Get(ctx context.Context, ref Ref) (Record, error) {
-	call := c.list(ref.WorkspaceID)
-	select {
-	case <-call.done:
-	case <-ctx.Done():
-		return Record{}, ctx.Err()
-	}
-	if call.err != nil {
+	call := c.list(ctx, ref.WorkspaceID)
+	if err := c.wait(ctx, call); err != nil {
+		if ctx.Err() != nil || !listRefused(err) {
+			return Record{}, err
+		}
+		// The list itself is refused (a token allowed to read records one by one, say).
 		return c.Client.Get(ctx, ref)
 	}
 	for _, r := range call.records {
@@ -59,35 +91,51 @@ func (c *coalescingClient) Get(ctx context.Context, ref Ref) (Record, error) {
 			return r, nil
 		}
 	}
-	// Only a platform read through its list, with a known workspace, lists authoritatively for the
-	// record; elsewhere a record missing from the list (an import by another form of the id, say)
-	// is read directly.
-	if spec := c.Client.Spec(); spec.ReadByList && ref.WorkspaceID != "" {
-		return Record{}, NotFoundInList(spec, "", ref)
-	}
+	// A record missing from the list (deleted, or imported by another form of its id) is read
+	// directly, which says which.
 	return c.Client.Get(ctx, ref)
 }
 
-// list returns the current generation's list call for the workspace, starting one if needed.
-func (c *coalescingClient) list(workspace string) *listCall {
+// listRefused reports a list that the platform refused outright: reading one record at a time
+// may still work. A slow or failing list is not retried one record at a time, which would turn
+// one failing call into a stampede of them.
+func listRefused(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.Kind {
+	case KindPermission, KindNotFound, KindValidation:
+		return true
+	}
+	return false
+}
+
+// list returns the current generation's list call for the workspace, starting one if needed,
+// and counts the caller as its waiter.
+func (c *coalescingClient) list(ctx context.Context, workspace string) *listCall {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if call, ok := c.lists[workspace]; ok && call.generation == c.generation {
-		return call
+	call, ok := c.lists[workspace]
+	if !ok || call.generation != c.generation || call.abandoned || isDone(call) && call.err != nil {
+		call = c.startList(ctx, workspace, c.generation)
+		c.lists[workspace] = call
 	}
-	call := c.startList(workspace, c.generation)
-	c.lists[workspace] = call
+	call.waiters++
+	if c.joined != nil {
+		c.joined()
+	}
 	return call
 }
 
-// startList starts a list call of the workspace. The list outlives any single caller's context:
-// other reads wait on it too.
-func (c *coalescingClient) startList(workspace string, generation uint64) *listCall {
-	call := &listCall{generation: generation, done: make(chan struct{})}
+// startList starts a list call of the workspace on a context of its own (see
+// NewCoalescingClient). The caller holds c.mu and counts itself as a waiter.
+func (c *coalescingClient) startList(ctx context.Context, workspace string, generation uint64) *listCall {
+	listCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	call := &listCall{generation: generation, done: make(chan struct{}), cancel: cancel}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
 		defer cancel()
-		call.records, call.err = c.Client.List(ctx, ListOptions{WorkspaceID: workspace})
+		call.records, call.err = c.Client.List(listCtx, ListOptions{WorkspaceID: workspace})
 		close(call.done)
 	}()
 	return call
@@ -99,31 +147,27 @@ func (c *coalescingClient) invalidate() {
 	c.generation++
 }
 
-// Create invalidates listed records before and after the write, and remembers the unique key it
-// took for later existence checks.
+// Create invalidates listed records before and after the write, and adds what it made to the
+// records the run knows.
 func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error) {
 	c.invalidate()
 	defer c.invalidate()
-	readsBack := c.Client.Spec().Create.AnswerHoldsIDOnly
-	if readsBack {
-		c.mu.Lock()
-		c.readBacks.creating++
-		c.mu.Unlock()
-	}
+	c.mu.Lock()
+	c.readBacks.creating++
+	c.mu.Unlock()
 	created, err := c.Client.Create(ctx, r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err == nil || created.ID != "" {
-		c.createdKeys[c.keyOf(r)] = true
-		delete(c.deletedIDs, created.ID)
+	if err == nil {
+		made := Merge(r, created)
+		made.ID = created.ID
+		c.knownIn(r.WorkspaceID).created = append(c.knownIn(r.WorkspaceID).created, made)
 	}
-	if readsBack {
-		c.readBacks.creating--
-		if err != nil {
-			// No read-back follows a failed create, so the list it held back may start. A create
-			// that succeeded starts it from its read-back, which joins the list first.
-			c.startReadBackIfReady()
-		}
+	c.readBacks.creating--
+	// A create that needs no read-back (or failed) no longer holds back the list that the others'
+	// read-backs wait for. One that needs it starts the list from its read-back, which joins first.
+	if err != nil || len(created.Returned) > 0 {
+		c.startReadBackIfReady()
 	}
 	return created, err
 }
@@ -135,98 +179,100 @@ func (c *coalescingClient) Update(ctx context.Context, ref Ref, p Patch) (Record
 	return c.Client.Update(ctx, ref, p)
 }
 
-// Delete invalidates listed records before and after the write, and remembers the deleted id
-// for later existence checks.
+// Delete invalidates listed records before and after the write, and takes the deleted record
+// out of the records the run knows.
 func (c *coalescingClient) Delete(ctx context.Context, ref Ref) error {
 	c.invalidate()
 	defer c.invalidate()
 	err := c.Client.Delete(ctx, ref)
 	if err == nil {
 		c.mu.Lock()
-		c.deletedIDs[ref.ID] = true
-		if c.Client.Spec().UniqueKeyIsID {
-			delete(c.createdKeys, c.fold(ref.ID))
+		for _, k := range c.known {
+			k.deleted[ref.ID] = true
 		}
 		c.mu.Unlock()
 	}
 	return err
 }
 
-// keyOf is the record's unique key as the platform compares it.
-func (c *coalescingClient) keyOf(r Record) string {
-	return c.fold(r.KeyValue(c.Client.Spec().UniqueKey))
-}
-
-func (c *coalescingClient) fold(key string) string {
-	spec := c.Client.Spec()
-	if spec.Fields[spec.UniqueKey].FoldCase {
-		return strings.ToLower(key)
-	}
-	return key
-}
-
-// checkExisting tells whether a record with r's unique key exists, from one list per workspace
-// shared by every check of the run and what this client has created and deleted since. A match
-// is confirmed by a direct lookup, so a record deleted out of band after the list was taken never
-// blocks a create; a record created out of band after it is caught by the create itself, whose
-// answer says when it changed an existing record (Spec.Create.ExpectStatus).
-func (c *coalescingClient) checkExisting(ctx context.Context, r Record) (Record, bool, error) {
-	key, workspace := c.keyOf(r), r.WorkspaceID
-	c.mu.Lock()
-	snap, ok := c.snapshots[workspace]
+// knownIn returns the workspace's known records, creating the entry. The caller holds c.mu.
+func (c *coalescingClient) knownIn(workspace string) *knownRecords {
+	k, ok := c.known[workspace]
 	if !ok {
-		snap = c.startList(workspace, 0)
-		c.snapshots[workspace] = snap
+		k = &knownRecords{deleted: map[string]bool{}}
+		c.known[workspace] = k
 	}
+	return k
+}
+
+// Existing lists the workspace's records as the run knows them: one list taken at the first
+// check, without what this client deleted since and with what it created. A list that failed is
+// taken again by the next check.
+func (c *coalescingClient) Existing(ctx context.Context, workspace string) ([]Record, error) {
+	c.mu.Lock()
+	k := c.knownIn(workspace)
+	if k.list == nil || k.list.abandoned || (k.list.waiters == 0 && isDone(k.list) && k.list.err != nil) {
+		k.list = c.startList(ctx, workspace, 0)
+	}
+	call := k.list
+	call.waiters++
 	c.mu.Unlock()
-	select {
-	case <-snap.done:
-	case <-ctx.Done():
-		return Record{}, false, ctx.Err()
-	}
-	if snap.err != nil {
-		return FindExisting(ctx, c.Client, r)
+	if err := c.wait(ctx, call); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
-	seen := c.createdKeys[key]
-	for _, rec := range snap.records {
-		if c.keyOf(rec) == key && !c.deletedIDs[rec.ID] {
-			seen = true
+	defer c.mu.Unlock()
+	out := make([]Record, 0, len(call.records)+len(k.created))
+	for _, rec := range call.records {
+		if !k.deleted[rec.ID] {
+			out = append(out, rec)
 		}
 	}
-	c.mu.Unlock()
-	if !seen {
-		return Record{}, false, nil
+	for _, rec := range k.created {
+		if !k.deleted[rec.ID] {
+			out = append(out, rec)
+		}
 	}
-	return FindExisting(ctx, c.Client, r)
+	return out, nil
+}
+
+func isDone(call *listCall) bool {
+	select {
+	case <-call.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // readBackQueue batches the read-backs: at most one list in flight, and the reads that arrive
 // meanwhile wait for the next one. The next list starts when the one in flight has ended and no
-// create whose answer needs reading back is still in flight: those creates' read-backs are about
-// to join it, so a whole wave of parallel creates shares one list rather than each taking its own.
-// A create that takes long (retries, say) holds the others back at most readBackMaxWait. A list
-// that began before a create finished never serves that create's read-back. The lists span every
-// workspace the token can see, so creates in different workspaces share them too.
+// create is still in flight: their read-backs are about to join it, so a whole wave of parallel
+// creates shares one list rather than each taking its own. A create that takes long (retries,
+// say) holds the others back at most readBackMaxWait. A list that began before a create finished
+// never serves that create's read-back. The lists span every workspace the token can see, so
+// creates in different workspaces share them too.
 type readBackQueue struct {
 	inFlight, next *listCall
-	// creating counts the creates in flight whose answers will need reading back; overdue is set
-	// when the next list has waited readBackMaxWait for them.
+	// creating counts the creates in flight; overdue is set when the next list has waited
+	// readBackMaxWait for them.
 	creating int
 	overdue  bool
+	// nextCtx is the context of the first read-back waiting for the next list.
+	nextCtx context.Context
 }
 
 // readBackMaxWait is the longest a read-back waits for creates still in flight to join its list.
 const readBackMaxWait = 250 * time.Millisecond
 
-// readBack reads a record its create just made, from a list that began after the create ended.
-func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error) {
+// ReadBack reads a record its create just made, from a list that began after the create ended.
+func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error) {
 	c.mu.Lock()
 	q := &c.readBacks
 	call := q.next
 	if call == nil {
 		call = &listCall{done: make(chan struct{})}
-		q.next, q.overdue = call, false
+		q.next, q.overdue, q.nextCtx = call, false, ctx
 		time.AfterFunc(readBackMaxWait, func() {
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -236,19 +282,17 @@ func (c *coalescingClient) readBack(ctx context.Context, ref Ref) (Record, error
 			}
 		})
 	}
+	call.waiters++
 	c.startReadBackIfReady()
 	c.mu.Unlock()
-	select {
-	case <-call.done:
-	case <-ctx.Done():
-		return Record{}, ctx.Err()
-	}
-	if call.err == nil {
+	if err := c.wait(ctx, call); err == nil {
 		for _, r := range call.records {
 			if r.ID == ref.ID {
 				return r, nil
 			}
 		}
+	} else if ctx.Err() != nil {
+		return Record{}, err
 	}
 	return c.Client.Get(ctx, ref)
 }
@@ -261,10 +305,14 @@ func (c *coalescingClient) startReadBackIfReady() {
 	if call == nil || q.inFlight != nil || (q.creating > 0 && !q.overdue) {
 		return
 	}
-	q.inFlight, q.next = call, nil
+	listCtx, cancel := context.WithCancel(context.WithoutCancel(q.nextCtx))
+	call.cancel = cancel
+	if call.waiters == 0 {
+		cancel()
+	}
+	q.inFlight, q.next, q.nextCtx = call, nil, nil
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout*2)
-		call.records, call.err = c.Client.List(ctx, ListOptions{})
+		call.records, call.err = c.Client.List(listCtx, ListOptions{})
 		cancel()
 		close(call.done)
 		c.mu.Lock()
@@ -273,6 +321,3 @@ func (c *coalescingClient) startReadBackIfReady() {
 		c.startReadBackIfReady()
 	}()
 }
-
-// Unwrap returns the wrapped client.
-func (c *coalescingClient) Unwrap() Client { return c.Client }

@@ -16,9 +16,8 @@ import (
 // fakeClient is an in-memory platform.Client that counts its calls. A List takes its snapshot
 // when it starts and then waits at the gate its number maps to, so tests can hold a list in flight.
 type fakeClient struct {
-	name       platform.Name
-	readByList bool
-	// spec, when set, replaces the spec made from name and readByList.
+	name platform.Name
+	// spec, when set, replaces the spec made from name (records unique by name).
 	spec *platform.Spec
 	// createAnswersIDOnly makes Create answer the id alone, as an id-only platform does.
 	createAnswersIDOnly bool
@@ -41,17 +40,15 @@ type fakeClient struct {
 }
 
 func newFakeClient(name platform.Name, records ...platform.Record) *fakeClient {
-	return &fakeClient{name: name, readByList: name == flashbackName, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
+	return &fakeClient{name: name, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
 }
-
-// flashbackName stands for a platform read through its list, as flashback is.
-const flashbackName platform.Name = "flashback"
 
 func (f *fakeClient) Spec() platform.Spec {
 	if f.spec != nil {
 		return *f.spec
 	}
-	return platform.Spec{Name: f.name, ReadByList: f.readByList}
+	return platform.Spec{Name: f.name, UniqueKey: platform.FieldName, Fields: map[platform.Field]platform.FieldSpec{
+		platform.FieldName: {Wire: "name"}, platform.FieldWorkspaceID: {Wire: "workspace_id"}}}
 }
 
 func (f *fakeClient) List(ctx context.Context, opts platform.ListOptions) ([]platform.Record, error) {
@@ -112,8 +109,29 @@ func (f *fakeClient) Create(_ context.Context, r platform.Record) (platform.Reco
 	if f.createAnswersIDOnly {
 		return platform.Record{ID: r.ID}, nil
 	}
+	r.Returned = platform.AllReturned(platform.FieldName, platform.FieldProviderID)
 	return r, nil
 }
+
+// Existing and ReadBack are the plain client's: a list and a read each time. The coalescing
+// client under test serves its own.
+func (f *fakeClient) Existing(ctx context.Context, ws string) ([]platform.Record, error) {
+	return f.List(ctx, platform.ListOptions{WorkspaceID: ws})
+}
+
+func (f *fakeClient) ReadBack(ctx context.Context, ref platform.Ref) (platform.Record, error) {
+	return f.Get(ctx, ref)
+}
+
+func (f *fakeClient) UpdateBody(_, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
+	body := map[string]any{}
+	for _, fd := range fields {
+		body[string(fd)] = planned.Value(fd)
+	}
+	return body, fields, nil
+}
+
+func (f *fakeClient) FollowUp(platform.Record, platform.Record) []platform.Field { return nil }
 
 func (f *fakeClient) Update(_ context.Context, ref platform.Ref, p platform.Patch) (platform.Record, error) {
 	f.updates.Add(1)
@@ -227,7 +245,7 @@ func TestCoalesceWriteStartsANewList(t *testing.T) {
 			_, err := c.Update(ctx, platform.Ref{ID: "a"}, platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: rec("a", "A2")})
 			return err
 		},
-		"create": func(c platform.Client) error { _, err := platform.CreateRecord(ctx, c, rec("new", "N")); return err },
+		"create": func(c platform.Client) error { _, err := c.Create(ctx, rec("new", "N")); return err },
 		"delete": func(c platform.Client) error { return c.Delete(ctx, platform.Ref{ID: "a"}) },
 	}
 	for name, write := range writes {
@@ -311,78 +329,66 @@ func TestCoalesceListInFlightDuringWriteIsNotServedAfterIt(t *testing.T) {
 	}
 }
 
+// A record missing from the list (deleted, or imported by another form of its id) is read
+// directly, which tells the two apart; within a workspace too.
 func TestCoalesceMissingIDFallsBackToGet(t *testing.T) {
 	ctx := context.Background()
-	for _, name := range []platform.Name{platform.Name("refactor"), platform.Name("barndoor"), platform.Name("keywordsai")} {
-		t.Run(string(name), func(t *testing.T) {
-			fake := newFakeClient(name, rec("a", "A"))
+	for _, ws := range []string{"", "ws-1"} {
+		t.Run("workspace "+ws, func(t *testing.T) {
+			fake := newFakeClient(platform.Name("barndoor"), platform.Record{ID: "a", Name: "A", WorkspaceID: ws}, platform.Record{ID: "b", Name: "B", WorkspaceID: "ws-2"})
 			c := platform.NewCoalescingClient(fake)
-			_, err := c.Get(ctx, platform.Ref{ID: "missing"})
+			_, err := c.Get(ctx, platform.Ref{ID: "missing", WorkspaceID: ws})
 			if !platform.IsNotFound(err) {
 				t.Fatalf("Get(missing) = %v, want the inner Get's not found", err)
 			}
 			if got := fake.gets.Load(); got != 1 {
 				t.Fatalf("inner Get called %d times, want 1", got)
 			}
+			if r, err := c.Get(ctx, platform.Ref{ID: "a", WorkspaceID: ws}); err != nil || r.Name != "A" || fake.gets.Load() != 1 {
+				t.Fatalf("Get(a) = %+v, %v with %d inner gets; want it from the list", r, err, fake.gets.Load())
+			}
+			fake.mu.Lock()
+			opts := slices.Clone(fake.listOpts)
+			fake.mu.Unlock()
+			if !slices.Equal(opts, []platform.ListOptions{{WorkspaceID: ws}}) {
+				t.Fatalf("list options = %+v, want one list of the workspace", opts)
+			}
 		})
 	}
-
-	t.Run("flashback without workspace", func(t *testing.T) {
-		fake := newFakeClient(flashbackName, rec("a", "A"))
-		c := platform.NewCoalescingClient(fake)
-		_, err := c.Get(ctx, platform.Ref{ID: "missing"})
-		if !platform.IsNotFound(err) || fake.gets.Load() != 1 {
-			t.Fatalf("Get = %v, inner gets = %d; want a fallback to the inner Get", err, fake.gets.Load())
-		}
-	})
 }
 
-func TestCoalesceFlashbackWorkspaceListIsAuthoritative(t *testing.T) {
-	ctx := context.Background()
-	inWS := platform.Record{ID: "a", Name: "A", WorkspaceID: "ws-1"}
-	otherWS := platform.Record{ID: "b", Name: "B", WorkspaceID: "ws-2"}
-	fake := newFakeClient(flashbackName, inWS, otherWS)
-	c := platform.NewCoalescingClient(fake)
-
-	r, err := c.Get(ctx, platform.Ref{ID: "a", WorkspaceID: "ws-1"})
-	if err != nil || r.ID != "a" {
-		t.Fatalf("Get(a in ws-1) = %+v, %v", r, err)
-	}
-	_, err = c.Get(ctx, platform.Ref{ID: "b", WorkspaceID: "ws-1"})
-	var apiErr *platform.APIError
-	if !errors.As(err, &apiErr) || apiErr.Kind != platform.KindNotFound || apiErr.Platform != flashbackName {
-		t.Fatalf("Get(b in ws-1) = %v, want a flashback not-found APIError", err)
-	}
-	if got := fake.gets.Load(); got != 0 {
-		t.Fatalf("inner Get called %d times; the workspace list is authoritative", got)
-	}
-	if got := fake.lists.Load(); got != 1 {
-		t.Fatalf("lists = %d, want 1 for one workspace", got)
-	}
-	if r, err := c.Get(ctx, platform.Ref{ID: "b", WorkspaceID: "ws-2"}); err != nil || r.ID != "b" {
-		t.Fatalf("Get(b in ws-2) = %+v, %v", r, err)
-	}
-	if got := fake.lists.Load(); got != 2 {
-		t.Fatalf("lists = %d, want one per workspace", got)
-	}
-	fake.mu.Lock()
-	opts := slices.Clone(fake.listOpts)
-	fake.mu.Unlock()
-	if !slices.Equal(opts, []platform.ListOptions{{WorkspaceID: "ws-1"}, {WorkspaceID: "ws-2"}}) {
-		t.Fatalf("list options = %+v", opts)
-	}
-}
-
-func TestCoalesceListErrorFallsBackToGet(t *testing.T) {
-	fake := newFakeClient(platform.Name("keywordsai"), rec("a", "A"))
-	fake.setListErr(errors.New("list broke"))
-	c := platform.NewCoalescingClient(fake)
-	r, err := c.Get(context.Background(), platform.Ref{ID: "a"})
-	if err != nil || r.Name != "A" {
-		t.Fatalf("Get = %+v, %v; want the inner Get's answer", r, err)
-	}
-	if fake.gets.Load() != 1 || fake.lists.Load() != 1 {
-		t.Fatalf("gets = %d, lists = %d; want 1 and 1", fake.gets.Load(), fake.lists.Load())
+// A list the platform refuses outright (a token that may read records one by one) falls back to
+// one read per record; a list that fails otherwise does not, or one failing call would turn into
+// a stampede of them.
+func TestCoalesceListErrorFallsBackToGetOnlyWhenRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		err      error
+		fallback bool
+	}{
+		{"refused", &platform.APIError{Kind: platform.KindPermission, Status: 403, Message: "no list for you"}, true},
+		{"server error", &platform.APIError{Kind: platform.KindServer, Status: 503, Message: "busy"}, false},
+		{"transport", errors.New("list broke"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFakeClient(platform.Name("keywordsai"), rec("a", "A"))
+			fake.setListErr(tc.err)
+			c := platform.NewCoalescingClient(fake)
+			r, err := c.Get(context.Background(), platform.Ref{ID: "a"})
+			if tc.fallback && (err != nil || r.Name != "A") {
+				t.Fatalf("Get = %+v, %v; want the inner Get's answer", r, err)
+			}
+			if !tc.fallback && !errors.Is(err, tc.err) {
+				t.Fatalf("Get = %+v, %v; want the list's error", r, err)
+			}
+			wantGets := int32(0)
+			if tc.fallback {
+				wantGets = 1
+			}
+			if fake.gets.Load() != wantGets || fake.lists.Load() != 1 {
+				t.Fatalf("gets = %d, lists = %d; want %d and 1", fake.gets.Load(), fake.lists.Load(), wantGets)
+			}
+		})
 	}
 }
 
@@ -409,6 +415,9 @@ func TestCoalesceContextCancelWhileWaiting(t *testing.T) {
 		t.Fatal("Get did not return after its context was cancelled")
 	}
 
+	// The list the cancelled reader left is stopped; a later reader starts its own, and waits for
+	// it no longer than its own deadline.
+	defer close(fake.gate(2))
 	deadline, cancelDeadline := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancelDeadline()
 	if _, err := c.Get(deadline, platform.Ref{ID: "a"}); !errors.Is(err, context.DeadlineExceeded) {
@@ -426,7 +435,7 @@ func TestCoalescePassesOtherCallsThrough(t *testing.T) {
 	if err != nil || len(rs) != 1 || fake.lists.Load() != 1 {
 		t.Fatalf("List = %v, %v (lists %d)", rs, err, fake.lists.Load())
 	}
-	if _, err := platform.CreateRecord(context.Background(), c, rec("b", "B")); err != nil || fake.creates.Load() != 1 {
+	if _, err := c.Create(context.Background(), rec("b", "B")); err != nil || fake.creates.Load() != 1 {
 		t.Fatalf("Create = %v (creates %d)", err, fake.creates.Load())
 	}
 	if err := c.Delete(context.Background(), platform.Ref{ID: "b"}); err != nil || fake.deletes.Load() != 1 {
@@ -454,7 +463,7 @@ func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("w%d", i)
-			if _, err := platform.CreateRecord(ctx, c, rec(id, id)); err != nil {
+			if _, err := platform.Create(ctx, c, rec(id, id)); err != nil {
 				t.Error(err)
 			}
 			if _, err := c.Get(ctx, platform.Ref{ID: id}); err != nil {
@@ -468,8 +477,19 @@ func TestCoalesceConcurrentReadsAndWrites(t *testing.T) {
 	wg.Wait()
 }
 
-// keyedFake is a fakeClient whose platform checks the unique key before an upsert (as keywordsai
-// does) or reads a create back through its list (as flashback does).
+// existenceLists takes the run's existence-check list of each workspace and returns how many
+// lists the fake has served so far.
+func existenceLists(t *testing.T, c platform.Client, workspaces ...string) int32 {
+	t.Helper()
+	for _, ws := range workspaces {
+		if _, err := c.Existing(context.Background(), ws); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return int32(len(workspaces))
+}
+
+// keyedFake is a fakeClient with a spec of its own (another unique key).
 func keyedFake(spec platform.Spec, records ...platform.Record) *fakeClient {
 	f := newFakeClient(spec.Name, records...)
 	f.spec = &spec
@@ -478,8 +498,8 @@ func keyedFake(spec platform.Spec, records ...platform.Record) *fakeClient {
 
 func TestCoalesceExistenceChecksShareOneList(t *testing.T) {
 	ctx := context.Background()
-	spec := platform.Spec{Name: "upsert", UniqueKey: platform.FieldProviderID, UniqueKeyIsID: true,
-		Fields: map[platform.Field]platform.FieldSpec{platform.FieldProviderID: {}}, Create: platform.CreateFlow{CheckExisting: true}}
+	spec := platform.Spec{Name: "upsert", UniqueKey: platform.FieldProviderID,
+		Fields: map[platform.Field]platform.FieldSpec{platform.FieldProviderID: {Wire: "provider_id"}}}
 	fake := keyedFake(spec, platform.Record{ID: "taken", ProviderID: "taken"}, platform.Record{ID: "gone", ProviderID: "gone"})
 	c := platform.NewCoalescingClient(fake)
 
@@ -490,7 +510,7 @@ func TestCoalesceExistenceChecksShareOneList(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("new-%d", i)
-			if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, ProviderID: id}); err != nil {
+			if _, err := platform.Create(ctx, c, platform.Record{ID: id, ProviderID: id}); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -502,48 +522,55 @@ func TestCoalesceExistenceChecksShareOneList(t *testing.T) {
 	if got := fake.gets.Load(); got != 0 {
 		t.Errorf("creates of free keys made %d direct reads, want 0", got)
 	}
-	// A key the list holds is confirmed by a direct read, and refused.
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "taken", ProviderID: "taken"}); !platform.IsConflict(err) {
-		t.Fatalf("create of a taken key = %v, want a conflict", err)
+	// A key the list holds is confirmed by a fresh list, and refused as foreign.
+	var foreign *platform.ForeignRecordError
+	if _, err := platform.Create(ctx, c, platform.Record{ID: "taken", ProviderID: "taken"}); !errors.As(err, &foreign) || foreign.ID != "taken" {
+		t.Fatalf("create of a taken key = %v, want a foreign record", err)
 	}
 	// A key this client created since the list was taken is seen too.
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "new-1", ProviderID: "new-1"}); !platform.IsConflict(err) {
-		t.Fatalf("create of a key created in this run = %v, want a conflict", err)
+	if _, err := platform.Create(ctx, c, platform.Record{ID: "new-1", ProviderID: "new-1"}); !errors.As(err, &foreign) || foreign.ID != "new-1" {
+		t.Fatalf("create of a key created in this run = %v, want a foreign record", err)
+	}
+	if got := fake.creates.Load(); got != n {
+		t.Fatalf("creates = %d, want %d: a taken key reached the platform", got, n)
 	}
 	// A record deleted by this client, or out of band since the list, does not block a create.
 	if err := c.Delete(ctx, platform.Ref{ID: "new-2"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "new-2", ProviderID: "new-2"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ID: "new-2", ProviderID: "new-2"}); err != nil {
 		t.Fatalf("create after this client deleted the key = %v", err)
 	}
 	fake.mu.Lock()
 	fake.records = slices.DeleteFunc(fake.records, func(r platform.Record) bool { return r.ID == "gone" })
 	fake.mu.Unlock()
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ID: "gone", ProviderID: "gone"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ID: "gone", ProviderID: "gone"}); err != nil {
 		t.Fatalf("create of a key deleted out of band since the list = %v; the stale list blocked it", err)
 	}
-	if got := fake.lists.Load(); got != 1 {
-		t.Errorf("lists = %d, want still 1", got)
+	// One shared list, and one fresh list for each of the three keys the shared list holds.
+	if got := fake.lists.Load(); got != 4 {
+		t.Errorf("lists = %d, want 4", got)
 	}
 }
 
 func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	ctx := context.Background()
-	spec := platform.Spec{Name: "idonly", ReadByList: true, Create: platform.CreateFlow{AnswerHoldsIDOnly: true}}
-	fake := keyedFake(spec)
+	fake := newFakeClient("idonly")
 	fake.createAnswersIDOnly = true
-	gate := fake.gate(1)
 	c := platform.NewCoalescingClient(fake)
+	// The existence checks' lists, one per workspace for the run, are taken first, so that the
+	// lists counted below are the read-backs'.
+	existing := existenceLists(t, c, "", "ws-0", "ws-1", "ws-2")
+	gate := fake.gate(existing + 1)
 
 	// The first read-back holds its list in flight; the creates that finish meanwhile wait for the
 	// next list, which starts after every one of them ended, and share it.
 	first := make(chan error, 1)
 	go func() {
-		_, err := platform.CreateRecord(ctx, c, platform.Record{ID: "r0", Name: "n0"})
+		_, err := platform.Create(ctx, c, platform.Record{ID: "r0", Name: "n0"})
 		first <- err
 	}()
-	fake.waitListStarted(t, 1)
+	fake.waitListStarted(t, existing+1)
 	const n = 10
 	var wg sync.WaitGroup
 	for i := 1; i <= n; i++ {
@@ -552,9 +579,9 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 			defer wg.Done()
 			id := fmt.Sprintf("r%d", i)
 			// Records in different workspaces share the read-back lists too.
-			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id, WorkspaceID: fmt.Sprintf("ws-%d", i%3)})
+			got, err := platform.Create(ctx, c, platform.Record{ID: id, Name: "n" + id, WorkspaceID: fmt.Sprintf("ws-%d", i%3)})
 			if err != nil || got.Name != "n"+id {
-				t.Errorf("CreateRecord(%s) = %+v, %v; want it read back", id, got, err)
+				t.Errorf("Create(%s) = %+v, %v; want it read back", id, got, err)
 			}
 		}()
 	}
@@ -568,7 +595,7 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
-	if got := fake.lists.Load(); got != 2 {
+	if got := fake.lists.Load() - existing; got != 2 {
 		t.Errorf("%d read-backs made %d lists, want 2 (the one in flight and one shared by the rest)", n+1, got)
 	}
 	if got := fake.gets.Load(); got != 0 {
@@ -581,12 +608,12 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 // does not hold it, and a create that never answers holds it back only readBackMaxWait.
 func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 	ctx := context.Background()
-	spec := platform.Spec{Name: "idonly", ReadByList: true, Create: platform.CreateFlow{AnswerHoldsIDOnly: true}}
-	fake := keyedFake(spec)
+	fake := newFakeClient("idonly")
 	fake.createAnswersIDOnly = true
 	fake.createTurns = make(chan struct{})
 	fake.failCreate = "r3"
 	c := platform.NewCoalescingClient(fake)
+	existing := existenceLists(t, c, "")
 
 	const n = 10
 	var wg sync.WaitGroup
@@ -595,15 +622,15 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("r%d", i)
-			got, err := platform.CreateRecord(ctx, c, platform.Record{ID: id, Name: "n" + id})
+			got, err := platform.Create(ctx, c, platform.Record{ID: id, Name: "n" + id})
 			if id == fake.failCreate {
 				if err == nil {
-					t.Errorf("CreateRecord(%s) succeeded, want its failure", id)
+					t.Errorf("Create(%s) succeeded, want its failure", id)
 				}
 				return
 			}
 			if err != nil || got.Name != "n"+id {
-				t.Errorf("CreateRecord(%s) = %+v, %v; want it read back", id, got, err)
+				t.Errorf("Create(%s) = %+v, %v; want it read back", id, got, err)
 			}
 		}()
 	}
@@ -616,7 +643,7 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	wg.Wait()
-	if got := fake.lists.Load(); got != 1 {
+	if got := fake.lists.Load() - existing; got != 1 {
 		t.Errorf("%d creates answered one after another made %d read-back lists, want 1 shared", n, got)
 	}
 	if got := fake.gets.Load(); got != 0 {
@@ -628,14 +655,14 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 	fake.holdCreate, fake.holdRelease = "stuck", make(chan struct{})
 	stuck := make(chan error, 1)
 	go func() {
-		_, err := platform.CreateRecord(ctx, c, platform.Record{ID: "stuck", Name: "stuck"})
+		_, err := platform.Create(ctx, c, platform.Record{ID: "stuck", Name: "stuck"})
 		stuck <- err
 	}()
 	for fake.creates.Load() < n+1 {
 		time.Sleep(time.Millisecond)
 	}
-	if got, err := platform.CreateRecord(ctx, c, platform.Record{ID: "r-next", Name: "n-next"}); err != nil || got.Name != "n-next" {
-		t.Errorf("CreateRecord beside a create that does not answer = %+v, %v", got, err)
+	if got, err := platform.Create(ctx, c, platform.Record{ID: "r-next", Name: "n-next"}); err != nil || got.Name != "n-next" {
+		t.Errorf("Create beside a create that does not answer = %+v, %v", got, err)
 	}
 	close(fake.holdRelease)
 	if err := <-stuck; err != nil {

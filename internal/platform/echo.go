@@ -76,44 +76,20 @@ func SkewErrors(err error) []*SkewError {
 	return out
 }
 
-// ReturnedFields maps the keys of a wire object to the fields they carry, for Record.Returned.
-// A field carried inside another object (FieldSpec.Within) is left out: its key is not top level.
-func (s Spec) ReturnedFields(keys map[string]json.RawMessage) map[Field]bool {
-	out := map[Field]bool{}
-	for f, fs := range s.Fields {
-		if _, ok := keys[fs.Wire]; ok && fs.Within == "" {
-			out[f] = true
-		}
-	}
-	return out
-}
-
-// CreateFields lists the fields a create call carries for the record: those it sets, except the
-// ones applied by an update after the create.
-func (s Spec) CreateFields(r Record) []Field {
-	var out []Field
-	for _, f := range s.SupportedFields() {
-		if r.IsSet(f) && !slices.Contains(s.Create.AppliedAfter, f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // CheckEcho compares the answer to a write (got) with what was sent for the given fields, and
 // returns a *SkewError (several joined) for each field the answer lacks or contradicts. It checks
-// only what the platform is documented to return: secrets and NotReturned fields are skipped, and
-// nothing is checked when the answer does not say which fields it carried (got.Returned nil).
+// only what the platform is documented to return: secrets and MayOmit fields are skipped, and so
+// is an answer that holds only the id (nothing Returned).
 // Values compare the way refresh does: settings as a subset, since the platform adds keys, and
 // model_provider by the wire value it maps to; a clear must come back null or absent.
 func CheckEcho(spec Spec, sent Record, fields []Field, got Record) error {
-	if got.Returned == nil {
+	if len(got.Returned) == 0 {
 		return nil
 	}
 	var errs []error
 	for _, f := range fields {
 		fs, ok := spec.Fields[f]
-		if !ok || fs.NotReturned || fs.Within != "" || slices.Contains(SecretFields, f) {
+		if !ok || fs.MayOmit || slices.Contains(SecretFields, f) {
 			continue
 		}
 		want, have := sent.Value(f), got.Value(f)
@@ -142,7 +118,7 @@ func echoes(spec Spec, f Field, sent, got any) bool {
 		g, _ := got.(map[string]any)
 		for k, v := range s {
 			gv, ok := g[k]
-			if !ok || !sameJSON(v, gv) {
+			if !ok || !SameJSON(v, gv) {
 				return false
 			}
 		}
@@ -153,18 +129,4 @@ func echoes(spec Spec, f Field, sent, got any) bool {
 		return spec.SameModelProvider(s, g)
 	}
 	return reflect.DeepEqual(sent, got)
-}
-
-// sameJSON compares two values by their JSON form, so 1 and 1.0 are the same number.
-func sameJSON(a, b any) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	if errA != nil || errB != nil {
-		return reflect.DeepEqual(a, b)
-	}
-	var va, vb any
-	if json.Unmarshal(ja, &va) != nil || json.Unmarshal(jb, &vb) != nil {
-		return string(ja) == string(jb)
-	}
-	return reflect.DeepEqual(va, vb)
 }

@@ -48,7 +48,7 @@ func TestCheckEcho(t *testing.T) {
 		},
 		{
 			name: "a sent field the answer lacks", sent: platform.Record{RequestTimeoutSecs: int64Ptr(30)},
-			fields: []platform.Field{rt}, got: answered(platform.Record{}), want: []string{"request_timeout_secs missing"},
+			fields: []platform.Field{rt}, got: answered(platform.Record{Name: "n"}, platform.FieldName), want: []string{"request_timeout_secs missing"},
 		},
 		{
 			name: "a sent field the answer contradicts", sent: platform.Record{EnforceHealthCheck: boolPtr(false)},
@@ -106,7 +106,7 @@ func TestCheckEcho(t *testing.T) {
 		},
 		{
 			name: "every skewed field is reported", sent: platform.Record{RequestTimeoutSecs: int64Ptr(30), StreamIdleTimeoutSecs: int64Ptr(10)},
-			fields: []platform.Field{rt, platform.FieldStreamIdleTimeoutSecs}, got: answered(platform.Record{}),
+			fields: []platform.Field{rt, platform.FieldStreamIdleTimeoutSecs}, got: answered(platform.Record{Name: "n"}, platform.FieldName),
 			want: []string{"request_timeout_secs missing", "stream_idle_timeout_secs missing"},
 		},
 	}

@@ -104,9 +104,6 @@ func KindOf(err error) Kind {
 // IsNotFound reports whether err says the record does not exist.
 func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 
-// IsConflict reports whether err says the record clashes with an existing one.
-func IsConflict(err error) bool { return KindOf(err) == KindConflict }
-
 // ErrAmbiguous wraps a failure after which a non-idempotent request may or may not have been
 // processed by the platform (a timeout, a dropped connection, a 5xx).
 var ErrAmbiguous = errors.New("the platform may have processed the request")
@@ -124,3 +121,23 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ForeignRecordError says that a record with the wanted unique key exists on the platform and
+// cannot be shown to be the one this create made: it was there before the create began, was
+// created before the attempt, or the platform's upsert overwrote it. The create fails, state
+// stays without it, and the user decides whether to import it.
+type ForeignRecordError struct {
+	Platform Name
+	// ID is the record's id on the platform; Key and Value are its unique key.
+	ID          string
+	Key         Field
+	Value       string
+	WorkspaceID string
+	// Reason says how the record was found, e.g. "it existed before this create".
+	Reason string
+}
+
+func (e *ForeignRecordError) Error() string {
+	return fmt.Sprintf("%s: a record with %s %q already exists (id %s): %s; this configuration did not create it, so it was neither changed nor adopted",
+		e.Platform, e.Key, e.Value, e.ID, e.Reason)
+}

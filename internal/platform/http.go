@@ -229,11 +229,13 @@ func (h *HTTP) Do(ctx context.Context, req Request) (Response, error) {
 		}
 		msg := Redact(err.Error(), secrets...)
 		wrapped := fmt.Errorf("%s %s %s: %s", h.cfg.Platform, req.Method, req.Path, msg)
-		if req.NotIdempotent && !neverSent(err) && ctx.Err() == nil {
-			return Response{}, &AmbiguousError{Err: wrapped}
-		}
 		if ctx.Err() != nil {
-			return Response{}, fmt.Errorf("%w (%s)", ctx.Err(), wrapped.Error())
+			wrapped = fmt.Errorf("%w (%s)", ctx.Err(), wrapped.Error())
+		}
+		// A deadline or a cancellation while a create was in flight leaves its outcome unknown
+		// just as a dropped connection does: the platform may have carried it out.
+		if req.NotIdempotent && !neverSent(err) && !info.refused() {
+			return Response{}, &AmbiguousError{Err: wrapped}
 		}
 		return Response{}, wrapped
 	}
@@ -337,10 +339,13 @@ func neverSent(err error) bool {
 }
 
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	info, _ := ctx.Value(requestKey{}).(*requestInfo)
+	if info != nil && resp != nil {
+		info.answered(resp.StatusCode)
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	info, _ := ctx.Value(requestKey{}).(*requestInfo)
 	retry, policyErr := retryDecision(ctx, info, resp, err)
 	if retry && info != nil && info.log != nil {
 		fields := map[string]any{"platform": string(info.platform), "method": info.req.Method, "path": info.req.Path}
@@ -366,13 +371,31 @@ type requestInfo struct {
 	secrets []string
 	// last is the token of the latest attempt.
 	last string
+	// lastStatus is the status of the latest attempt's answer; 0 while it is in flight.
+	lastStatus int
+}
+
+// answered records the status of the latest attempt's answer.
+func (i *requestInfo) answered(status int) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lastStatus = status
+}
+
+// refused reports that the latest attempt was answered with a refusal (4xx, 429 included): the
+// platform did not act on it, so a deadline or a cancellation that came afterwards, during a
+// retry wait, leaves nothing ambiguous.
+func (i *requestInfo) refused() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.lastStatus >= 400 && i.lastStatus < 500
 }
 
 // sent records the token of an attempt.
 func (i *requestInfo) sent(token string) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.last = token
+	i.last, i.lastStatus = token, 0
 	if !slices.Contains(i.secrets, token) {
 		i.secrets = append(i.secrets, token)
 	}

@@ -1,7 +1,8 @@
 // Package platform holds what every platform client shares: the canonical record of an LLM provider
-// configuration, the patch of changed fields, the Spec that declares how a platform differs, the
-// one REST client (RESTClient) and the create flow (CreateRecord), typed errors and the HTTP layer.
-// A platform package under it keeps only its Spec, its paths and its wire mapping.
+// configuration and its field table, the Spec that declares a platform's attributes, the one REST
+// client (RESTClient), the update planner (PlanUpdate), the create flow (Create), typed errors and
+// the HTTP layer. A platform package under it keeps its Spec, its paths and its wire mapping, and
+// its quirks as plain code.
 // It imports nothing from Terraform so it can be tested with plain go test against the mock server.
 package platform
 
@@ -11,8 +12,9 @@ import "context"
 type Name string
 
 // Record is the canonical form of one platform record that configures one model provider.
-// Field names follow the Terraform attributes; each platform package maps them to its wire JSON.
-// Empty strings and nil pointers mean "not set"; secrets are only ever written, never read back.
+// Field names follow the Terraform attributes (see Fields); each platform package maps them to
+// its wire JSON. Empty strings and nil pointers mean "not set"; secrets are only ever written,
+// never read back.
 type Record struct {
 	ID                    string
 	ProviderID            string
@@ -33,26 +35,27 @@ type Record struct {
 	StreamIdleTimeoutSecs *int64
 	EnforceHealthCheck    *bool
 
-	// Computed by the platform.
+	// Set by the platform only.
 	OrgID       string
 	CatalogSlug string
 	CreatedAt   string
 	UpdatedAt   string
-	// Managed marks a record the platform itself owns (keywordsai is_managed): it cannot be changed or deleted.
-	Managed bool
+	// Managed says whether the platform itself owns the record (keywordsai is_managed), which then
+	// cannot be changed or deleted; nil where the platform does not say.
+	Managed *bool
 
-	// MaskedCredentials is what refactor echoes for credentials ("sk-***"). It is evidence that a
-	// credential is set and must never be written back to the platform or to Terraform state.
-	MaskedCredentials map[string]string
-
-	// Returned holds the fields whose wire key the platform's answer carried, null included, so a
-	// field the platform left out can be told from one it cleared. It is nil when the platform's
-	// decoder does not track this; CheckEcho then has nothing to go on and checks nothing.
+	// Returned holds the fields the platform's answer carried (null included), so a field the
+	// answer left out can be told from one it cleared: state keeps what was planned for a field
+	// the platform did not return. Every decoder fills it; a write answer that holds only the id
+	// returns nothing else.
 	Returned map[Field]bool
+	// PlatformSettingsKeys are the settings keys the platform adds itself (derived values such as
+	// barndoor's model_api_family): they never show as a diff, even on import.
+	PlatformSettingsKeys []string
 }
 
-// Ref locates a record. WorkspaceID narrows the lookup on flashback, which has no get-one endpoint
-// and is read through its list filtered by workspace; other platforms ignore it.
+// Ref locates a record. WorkspaceID narrows the lookup on platforms whose records live in
+// workspaces; other platforms ignore it.
 type Ref struct {
 	ID          string
 	WorkspaceID string
@@ -63,93 +66,32 @@ type ListOptions struct {
 	WorkspaceID string
 }
 
-// Client is one platform's API as the Terraform glue uses it. RESTClient implements it for every
-// platform; NewCoalescingClient wraps one so that reads share list calls. Create, FindExisting
-// and the follow-ups a create needs are built on it by CreateRecord.
+// Client is one platform's API as the Terraform glue and the shared flows use it. RESTClient
+// implements it for every platform, with the platform's wire mapping; NewCoalescingClient wraps
+// one so that reads, existence checks and read-backs share list calls.
 type Client interface {
-	// Spec says what sets the platform apart.
+	// Spec says which attributes the platform has, for validation, the schema and the docs.
 	Spec() Spec
-	// Create sends the one create call and returns what the answer holds: the whole record, or
-	// only its ID where Spec().Create.AnswerHoldsIDOnly.
+	// Create sends the one create call and returns what its answer holds (Returned says what).
 	Create(ctx context.Context, r Record) (Record, error)
 	// Get reads one record; a missing record is an *APIError with KindNotFound.
 	Get(ctx context.Context, ref Ref) (Record, error)
 	// List returns every record the token can see, only those of opts.WorkspaceID when it is set.
 	List(ctx context.Context, opts ListOptions) ([]Record, error)
-	// Update sends one partial update holding exactly the wire fields of the patch. It returns
-	// the record the platform answers with, or only its ID where Spec().UpdateAnswersIDOnly.
+	// Update sends one partial update, the body PlanUpdate built, and returns what its answer holds.
 	Update(ctx context.Context, ref Ref, p Patch) (Record, error)
 	// Delete removes the record; a record that is already gone is not an error.
 	Delete(ctx context.Context, ref Ref) error
-}
 
-// IsSet reports whether the record holds a value for the configurable field.
-func (r Record) IsSet(f Field) bool { return r.Value(f) != nil }
-
-// KeyValue is the value of a string field (one that can serve as a unique key); empty when the
-// field is not a string or is unset.
-func (r Record) KeyValue(f Field) string {
-	switch f {
-	case FieldProviderID:
-		return r.ProviderID
-	case FieldName:
-		return r.Name
-	case FieldModelProvider:
-		return r.ModelProvider
-	case FieldBaseURL:
-		return r.BaseURL
-	case FieldAPIKey:
-		return r.APIKey
-	case FieldSecret:
-		return r.Secret
-	case FieldWorkspaceID:
-		return r.WorkspaceID
-	case FieldAuthType:
-		return r.AuthType
-	case FieldConnectionID:
-		return r.ConnectionID
-	case FieldCatalogID:
-		return r.CatalogID
-	}
-	return ""
-}
-
-// Value is the record's value of a configurable field in its JSON form; nil when unset (an
-// empty string, a nil pointer, an empty object).
-func (r Record) Value(f Field) any {
-	switch f {
-	case FieldEnabled:
-		if r.Enabled != nil {
-			return *r.Enabled
-		}
-	case FieldCredentials:
-		if len(r.Credentials) > 0 {
-			return r.Credentials
-		}
-	case FieldSettings:
-		if len(r.Settings) > 0 {
-			return r.Settings
-		}
-	case FieldExtraKwargs:
-		if len(r.ExtraKwargs) > 0 {
-			return r.ExtraKwargs
-		}
-	case FieldEnforceHealthCheck:
-		if r.EnforceHealthCheck != nil {
-			return *r.EnforceHealthCheck
-		}
-	case FieldRequestTimeoutSecs:
-		if r.RequestTimeoutSecs != nil {
-			return *r.RequestTimeoutSecs
-		}
-	case FieldStreamIdleTimeoutSecs:
-		if r.StreamIdleTimeoutSecs != nil {
-			return *r.StreamIdleTimeoutSecs
-		}
-	default:
-		if s := r.KeyValue(f); s != "" {
-			return s
-		}
-	}
-	return nil
+	// UpdateBody maps a change of the given fields to the platform's exact partial update body,
+	// with the fields it carries (a platform may need more than changed). PlanUpdate calls it.
+	UpdateBody(prior, planned Record, fields []Field) (map[string]any, []Field, error)
+	// FollowUp lists the fields the create call could not carry that must be set by an update
+	// right after it (barndoor's enabled), given what the create made and what was wanted.
+	FollowUp(created, wanted Record) []Field
+	// Existing lists the workspace's records as they were before this run's first create; the
+	// create flow's existence checks share it. RESTClient lists afresh every time.
+	Existing(ctx context.Context, workspace string) ([]Record, error)
+	// ReadBack reads a record its create just made, for a create answer that held only the id.
+	ReadBack(ctx context.Context, ref Ref) (Record, error)
 }

@@ -8,9 +8,9 @@ import (
 	"net/url"
 )
 
-// Wire is what a platform package gives the shared client besides its Spec: its paths and the
-// mapping between the canonical record and its JSON. Sending, retrying, decoding error bodies,
-// paging and reading through the list are the RESTClient's.
+// Wire is what a platform package gives the shared client besides its Spec: its paths, the
+// mapping between the canonical record and its JSON, and its quirks as functions. Sending,
+// retrying, decoding error bodies and paging are the RESTClient's.
 type Wire struct {
 	// CollectionPath is where records are created and listed.
 	CollectionPath string
@@ -21,17 +21,26 @@ type Wire struct {
 	UpdateMethod string
 	// DecodeError reads the platform's error envelope.
 	DecodeError ErrorDecoder
-	// CreateBody and UpdateBody map a record and a patch to request bodies; each starts with the
-	// Spec's CheckCreate or CheckUpdate.
+	// CreateBody maps a record to the create call's body; it starts with Spec.CreateBody.
 	CreateBody func(Record) (map[string]any, error)
-	UpdateBody func(Patch) (map[string]any, error)
+	// UpdateBody maps a change to the partial update's body and the fields it carries; it starts
+	// with Spec.UpdateBody. PlanUpdate calls it through Client.UpdateBody.
+	UpdateBody func(prior, planned Record, fields []Field) (map[string]any, []Field, error)
 	// DecodeRecord reads an answer that is one record.
 	DecodeRecord func([]byte) (Record, error)
 	// DecodeList reads a list answer and the link to its next page, empty on the last page.
 	DecodeList func([]byte) (records []Record, next string, err error)
-	// DecodeWriteID reads a write answer that holds only the id (Spec.Create.AnswerHoldsIDOnly,
-	// Spec.UpdateAnswersIDOnly).
-	DecodeWriteID func([]byte) (string, error)
+	// DecodeCreate reads the create call's answer and its status; the default is DecodeRecord.
+	// It returns a *ForeignRecordError when the answer says the call changed a record that
+	// already existed (an upsert).
+	DecodeCreate func(status int, body []byte) (Record, error)
+	// DecodeUpdate reads an update's answer; the default is DecodeRecord. id is the record updated.
+	DecodeUpdate func(body []byte, id string) (Record, error)
+	// ReadOne reads one record where the platform has no get-one endpoint (ReadFromList); the
+	// default is a GET of its ItemPath.
+	ReadOne func(ctx context.Context, c *RESTClient, ref Ref) (Record, error)
+	// FollowUp lists the fields the create call cannot carry that an update right after it sets.
+	FollowUp func(created, wanted Record) []Field
 	// WorkspaceQuery is the list's query parameter that filters by workspace; empty when the
 	// platform has no workspaces.
 	WorkspaceQuery string
@@ -59,6 +68,12 @@ func NewRESTClient(spec Spec, wire Wire, cfg HTTPConfig) (*RESTClient, error) {
 	if wire.UpdateMethod == "" {
 		wire.UpdateMethod = http.MethodPut
 	}
+	if wire.DecodeCreate == nil {
+		wire.DecodeCreate = func(_ int, body []byte) (Record, error) { return wire.DecodeRecord(body) }
+	}
+	if wire.DecodeUpdate == nil {
+		wire.DecodeUpdate = func(body []byte, _ string) (Record, error) { return wire.DecodeRecord(body) }
+	}
 	h, err := NewHTTP(cfg, wire.DecodeError)
 	if err != nil {
 		return nil, err
@@ -66,11 +81,8 @@ func NewRESTClient(spec Spec, wire Wire, cfg HTTPConfig) (*RESTClient, error) {
 	return &RESTClient{spec: spec, wire: wire, http: h}, nil
 }
 
-// Spec says what sets the platform apart.
+// Spec says which attributes the platform has.
 func (c *RESTClient) Spec() Spec { return c.spec }
-
-// HTTP is the transport, for a platform's calls beyond its records (barndoor connections).
-func (c *RESTClient) HTTP() *HTTP { return c.http }
 
 // ItemPath joins a collection and an escaped id. It refuses an empty id and the dot segments, so
 // an id can never point the request at another path.
@@ -81,9 +93,8 @@ func ItemPath(p Name, collection, id, suffix string) (string, error) {
 	return collection + "/" + url.PathEscape(id) + suffix, nil
 }
 
-// Create sends the create call. Where Spec().Create.ExpectStatus is set, another 2xx means the
-// platform's upsert changed a record that appeared between the lookup and the create: the
-// record comes back with a conflict, since it was not this configuration's to take over.
+// Create sends the create call. An answer that does not decode is ambiguous: the platform may
+// have made the record, so the create flow looks it up.
 func (c *RESTClient) Create(ctx context.Context, r Record) (Record, error) {
 	body, err := c.wire.CreateBody(r)
 	if err != nil {
@@ -94,40 +105,22 @@ func (c *RESTClient) Create(ctx context.Context, r Record) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	var created Record
-	if c.spec.Create.AnswerHoldsIDOnly {
-		created, err = c.decodeWriteID(req, resp, "")
-	} else {
-		created, err = c.decodeRecord(req, resp)
+	created, err := c.wire.DecodeCreate(resp.Status, resp.Body)
+	var foreign *ForeignRecordError
+	if errors.As(err, &foreign) {
+		foreign.Platform = c.spec.Name
+		return Record{}, foreign
 	}
 	if err != nil {
-		return Record{}, err
-	}
-	if want := c.spec.Create.ExpectStatus; want != 0 && resp.Status != want {
-		key := c.spec.UniqueKey
-		return created, &APIError{
-			Platform: c.spec.Name, Kind: KindConflict, Status: resp.Status, Method: req.Method, Path: req.Path,
-			Message: fmt.Sprintf("%s %q was created by someone else while this create was in flight, and the platform's create overwrote it (HTTP %d instead of %d); check that record and import it",
-				key, r.KeyValue(key), resp.Status, want),
-		}
+		return Record{}, &AmbiguousError{Err: c.DecodeFailure(req, err)}
 	}
 	return created, nil
 }
 
-// Get reads one record: from its own path, or from the list where the platform has no get-one
-// endpoint (within ref.WorkspaceID when it is known).
+// Get reads one record: from its own path, or as the platform's ReadOne says.
 func (c *RESTClient) Get(ctx context.Context, ref Ref) (Record, error) {
-	if c.spec.ReadByList {
-		records, err := c.List(ctx, ListOptions{WorkspaceID: ref.WorkspaceID})
-		if err != nil {
-			return Record{}, err
-		}
-		for _, r := range records {
-			if r.ID == ref.ID {
-				return r, nil
-			}
-		}
-		return Record{}, NotFoundInList(c.spec, c.wire.CollectionPath, ref)
+	if c.wire.ReadOne != nil {
+		return c.wire.ReadOne(ctx, c, ref)
 	}
 	path, err := c.wire.ItemPath(ref.ID)
 	if err != nil {
@@ -138,7 +131,26 @@ func (c *RESTClient) Get(ctx context.Context, ref Ref) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	return c.decodeRecord(req, resp)
+	rec, err := c.wire.DecodeRecord(resp.Body)
+	if err != nil {
+		return Record{}, c.DecodeFailure(req, err)
+	}
+	return rec, nil
+}
+
+// ReadFromList reads a record through the list of its workspace (of every workspace when that is
+// not known), for platforms that have no get-one endpoint.
+func ReadFromList(ctx context.Context, c *RESTClient, ref Ref) (Record, error) {
+	records, err := c.List(ctx, ListOptions{WorkspaceID: ref.WorkspaceID})
+	if err != nil {
+		return Record{}, err
+	}
+	for _, r := range records {
+		if r.ID == ref.ID {
+			return r, nil
+		}
+	}
+	return Record{}, NotFoundInList(c.spec, c.wire.CollectionPath, ref)
 }
 
 // NotFoundInList is the error for a record its workspace's list does not hold.
@@ -200,30 +212,47 @@ func filterWorkspace(records []Record, workspace string) []Record {
 	return filtered
 }
 
-// Update sends one request holding exactly the wire fields of the patch; an empty patch sends
-// nothing and reads the record instead.
+// UpdateBody maps a change to the platform's partial update body (see Wire.UpdateBody).
+func (c *RESTClient) UpdateBody(prior, planned Record, fields []Field) (map[string]any, []Field, error) {
+	return c.wire.UpdateBody(prior, planned, fields)
+}
+
+// Update sends the patch's body, exactly as PlanUpdate built it.
 func (c *RESTClient) Update(ctx context.Context, ref Ref, p Patch) (Record, error) {
-	body, err := c.wire.UpdateBody(p)
-	if err != nil {
-		return Record{}, err
-	}
-	if len(body) == 0 {
-		return c.Get(ctx, ref)
+	if p.Empty() || p.Body == nil {
+		return Record{}, fmt.Errorf("%s: an update with no fields or no body was asked for (only PlanUpdate builds one); this is a bug in the Terraform provider", c.spec.Name)
 	}
 	path, err := c.wire.ItemPath(ref.ID)
 	if err != nil {
 		return Record{}, err
 	}
-	req := Request{Method: c.wire.UpdateMethod, Path: path, Body: body, Secrets: SecretsOf(p.Values)}
+	req := Request{Method: c.wire.UpdateMethod, Path: path, Body: p.Body, Secrets: SecretsOf(p.Values)}
 	resp, err := c.http.Do(ctx, req)
 	if err != nil {
 		return Record{}, err
 	}
-	if c.spec.UpdateAnswersIDOnly {
-		return c.decodeWriteID(req, resp, ref.ID)
+	rec, err := c.wire.DecodeUpdate(resp.Body, ref.ID)
+	if err != nil {
+		return Record{}, c.DecodeFailure(req, err)
 	}
-	return c.decodeRecord(req, resp)
+	return rec, nil
 }
+
+// FollowUp lists the fields an update right after the create must set (see Wire.FollowUp).
+func (c *RESTClient) FollowUp(created, wanted Record) []Field {
+	if c.wire.FollowUp == nil {
+		return nil
+	}
+	return c.wire.FollowUp(created, wanted)
+}
+
+// Existing lists the workspace's records afresh; the coalescing client shares one list per run.
+func (c *RESTClient) Existing(ctx context.Context, workspace string) ([]Record, error) {
+	return c.List(ctx, ListOptions{WorkspaceID: workspace})
+}
+
+// ReadBack reads a record its create just made; the coalescing client batches these.
+func (c *RESTClient) ReadBack(ctx context.Context, ref Ref) (Record, error) { return c.Get(ctx, ref) }
 
 // Delete removes the record; one that is already gone is not an error.
 func (c *RESTClient) Delete(ctx context.Context, ref Ref) error {
@@ -231,40 +260,11 @@ func (c *RESTClient) Delete(ctx context.Context, ref Ref) error {
 	if err != nil {
 		return err
 	}
-	return c.DeleteAt(ctx, path)
-}
-
-// DeleteAt deletes what a path names; a 404 means it is already gone, which is not an error.
-func (c *RESTClient) DeleteAt(ctx context.Context, path string) error {
-	_, err := c.http.Do(ctx, Request{Method: http.MethodDelete, Path: path})
+	_, err = c.http.Do(ctx, Request{Method: http.MethodDelete, Path: path})
 	if IsNotFound(err) {
 		return nil
 	}
 	return err
-}
-
-func (c *RESTClient) decodeRecord(req Request, resp Response) (Record, error) {
-	rec, err := c.wire.DecodeRecord(resp.Body)
-	if err != nil {
-		return Record{}, c.DecodeFailure(req, err)
-	}
-	return rec, nil
-}
-
-// decodeWriteID reads a write answer that holds only the id; fallback stands in for an answer
-// without one (an update knows the id it wrote).
-func (c *RESTClient) decodeWriteID(req Request, resp Response, fallback string) (Record, error) {
-	id, err := c.wire.DecodeWriteID(resp.Body)
-	if err != nil {
-		return Record{}, c.DecodeFailure(req, err)
-	}
-	if id == "" {
-		id = fallback
-	}
-	if id == "" {
-		return Record{}, c.DecodeFailure(req, errors.New("the answer has no id"))
-	}
-	return Record{ID: id}, nil
 }
 
 // DecodeFailure wraps a body the client cannot understand as a *DecodeError free of secrets.
@@ -282,3 +282,6 @@ func SinglePage(decode func([]byte) ([]Record, error)) func([]byte) ([]Record, s
 		return records, "", err
 	}
 }
+
+// DecodeIDOnly is the Returned set of an answer that holds only the record's id.
+func DecodeIDOnly(id string) Record { return Record{ID: id, Returned: map[Field]bool{}} }

@@ -6,7 +6,9 @@ import (
 	"strings"
 )
 
-// FieldSpec says how a platform treats one canonical attribute.
+// FieldSpec says how a platform treats one canonical field: what the schema, plan-time
+// validation and documentation need. How the field travels on the wire is the platform
+// package's code.
 type FieldSpec struct {
 	// Wire is the platform's own name for the field, for documentation and messages.
 	Wire string
@@ -17,45 +19,26 @@ type FieldSpec struct {
 	// Clearable means removing the attribute from the configuration sends a clear (an explicit
 	// null, or an empty object); otherwise the platform keeps the last value it was sent.
 	Clearable bool
-	// Within names the field whose wire object carries this one (keywordsai keeps base_url inside
-	// extra_kwargs): the field is read back only when that object is.
-	Within Field
-	// NotReturned means the platform may leave the field out of its answers (a write-only or
-	// partly returned object): an absent value keeps what was configured instead of reading as
-	// drift.
-	NotReturned bool
 	// DetachNeedsCredential (connection_id) means clearing the field detaches the record from a
-	// shared credential, and the platform then needs a direct credential in the same request.
+	// shared credential, and the platform then needs a direct credential in the same request: a
+	// plan that clears it without one is refused.
 	DetachNeedsCredential bool
+	// MayOmit means the platform is documented to leave the field out of some answers (a value
+	// it never returns, or one inside an object it returns only sometimes): an answer without it
+	// is not version skew, and out-of-band changes may not be seen.
+	MayOmit bool
 	// FoldCase means the platform compares values of the field case-insensitively (names that
-	// are unique regardless of case).
+	// are unique regardless of case), so lookups and filters do too.
 	FoldCase bool
 	// Doc is what users of the attribute should know about this platform's field.
 	Doc string
 }
 
-// CreateFlow says what a create takes beyond the one create call.
-type CreateFlow struct {
-	// CheckExisting means the create call is an upsert by the unique key: the key is looked up
-	// first so that a create never silently takes over an existing record.
-	CheckExisting bool
-	// ExpectStatus is the status of a create that made a new record; another 2xx means the
-	// upsert changed an existing one. 0 accepts any 2xx.
-	ExpectStatus int
-	// AnswerHoldsIDOnly means the create answer holds only the id, so the record is read back to
-	// fill its computed fields.
-	AnswerHoldsIDOnly bool
-	// AppliedAfter lists the fields the create call cannot carry; an update right after the
-	// create sets those that differ from what the platform made.
-	AppliedAfter []Field
-}
-
-// Spec is everything that sets one platform apart, as data: its attributes and how each
-// behaves, its endpoint, its unique key, how a create and a read go, and the words its
-// messages and documentation use. The Terraform glue reads only this; it names no platform.
+// Spec is what the schema, plan-time validation, lookups and documentation need to know of one
+// platform: its attributes, its endpoint, its unique key and the words its messages use. How its
+// calls go (a read-back, a follow-up update, an upsert) is plain code in its package.
 type Spec struct {
-	Name  Name
-	Title string
+	Name Name
 	// Noun is what the platform calls a record, e.g. "AI LLM configuration", for messages.
 	Noun string
 	// DefaultEndpoint is the server root when the provider block sets none; empty when the
@@ -67,32 +50,19 @@ type Spec struct {
 	IDDoc, IDExample string
 	// NameDoc says how the platform keeps names unique; empty when it has no names.
 	NameDoc string
-	// UniqueKey is the attribute a record is unique by, used to adopt a record after an ambiguous
-	// create and to refuse a create that an upsert would turn into a takeover.
+	// UniqueKey is the field a record is unique by (within its workspace, where the platform has
+	// workspaces). The create flow checks it before creating and proves ownership by it.
 	UniqueKey Field
-	// UniqueKeyIsID means the unique key's value is also the record's id, so a lookup is one read.
-	UniqueKeyIsID bool
-	Fields        map[Field]FieldSpec
+	Fields    map[Field]FieldSpec
 	// ModelProviders lists the canonical model_provider values the platform accepts; nil when n/a.
 	ModelProviders []string
 	// ModelProviderWire maps each accepted canonical model_provider to the platform's wire value.
 	ModelProviderWire map[string]string
 	// ModelProviderDoc explains the mapping for the attribute's documentation.
 	ModelProviderDoc string
-	// ReadByList means the platform has no get-one endpoint: a record is read by listing (within
-	// its workspace when that is known) and picking the id.
-	ReadByList bool
-	// UpdateAnswersIDOnly means an update answers only the id, not the record.
-	UpdateAnswersIDOnly bool
-	Create              CreateFlow
-	// Computed maps the computed attributes the platform fills (org_id, catalog_slug, created_at,
-	// updated_at) to its wire names.
-	Computed map[string]string
-	// DerivedSettingsKeys are the settings keys the platform is documented to add itself; they
-	// never show as a diff, even on import before anything was sent.
-	DerivedSettingsKeys []string
-	// ReportsManaged means records carry whether the platform itself owns them.
-	ReportsManaged bool
+	// Computed maps the output fields the platform fills (org_id, created_at, managed, ...) to
+	// their wire names.
+	Computed map[Field]string
 	// PermissionHint explains a refused change or delete, when the platform has a known reason.
 	PermissionHint string
 }
@@ -145,39 +115,6 @@ func (s Spec) CheckSupported(r Record) error {
 	return nil
 }
 
-// CheckUpdate refuses a patch that touches an attribute the platform does not have or one that
-// cannot change in place.
-func (s Spec) CheckUpdate(p Patch) error {
-	var unsupported []Field
-	for _, f := range p.Fields {
-		if !s.Supports(f) {
-			unsupported = append(unsupported, f)
-		}
-	}
-	if len(unsupported) > 0 {
-		return s.NotSupported(unsupported...)
-	}
-	for _, f := range p.Fields {
-		if s.Fields[f].Replace {
-			return s.CannotChangeInPlace(f)
-		}
-	}
-	return nil
-}
-
-// CannotChangeInPlace is the error for a patch that touches a field forcing replacement.
-func (s Spec) CannotChangeInPlace(f Field) error {
-	return fmt.Errorf("%s: %s cannot be changed in place (the platform fixes it when the record is created); the record must be replaced", s.Name, f)
-}
-
-// CannotClear is the error for a patch that empties a field the platform cannot clear.
-func (s Spec) CannotClear(f Field) error {
-	if s.Fields[f].Required {
-		return fmt.Errorf("%s: %s is required and cannot be cleared", s.Name, f)
-	}
-	return fmt.Errorf("%s: %s cannot be cleared once set; set a value instead", s.Name, f)
-}
-
 // CheckCreate refuses a record that sets an attribute the platform does not have or lacks one
 // it requires on create, so that nothing is dropped silently on the way to the wire.
 func (s Spec) CheckCreate(r Record) error {
@@ -187,6 +124,12 @@ func (s Spec) CheckCreate(r Record) error {
 	for _, f := range s.SupportedFields() {
 		if s.Fields[f].Required && !r.IsSet(f) {
 			return fmt.Errorf("%s: %s is required to create %s (wire field: %s)", s.Name, f, s.aNoun(), s.Fields[f].Wire)
+		}
+	}
+	// A model provider the platform does not accept is refused before any request.
+	if s.Supports(FieldModelProvider) && len(s.ModelProviders) > 0 && r.ModelProvider != "" {
+		if _, err := s.ModelProviderToWire(r.ModelProvider); err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}
 	return nil
@@ -200,19 +143,22 @@ func (s Spec) aNoun() string {
 	return "a " + s.Noun
 }
 
-// NamesEqual compares two names the way the platform keeps them unique.
-func (s Spec) NamesEqual(a, b string) bool {
-	if s.Fields[FieldName].FoldCase {
+// SameString compares two values of a field the way the platform compares them: names that are
+// unique regardless of case compare case-insensitively.
+func (s Spec) SameString(f Field, a, b string) bool {
+	if s.Fields[f].FoldCase {
 		return strings.EqualFold(a, b)
 	}
 	return a == b
 }
 
-// AllFields lists every configurable canonical attribute in documentation order.
-var AllFields = []Field{
-	FieldProviderID, FieldName, FieldModelProvider, FieldBaseURL, FieldEnabled, FieldAPIKey, FieldSecret,
-	FieldCredentials, FieldWorkspaceID, FieldAuthType, FieldConnectionID, FieldCatalogID, FieldSettings,
-	FieldExtraKwargs, FieldRequestTimeoutSecs, FieldStreamIdleTimeoutSecs, FieldEnforceHealthCheck,
+// KeyOf is the record's unique key as the platform compares it (folded where it folds case).
+func (s Spec) KeyOf(r Record) string {
+	key := r.StringValue(s.UniqueKey)
+	if s.Fields[s.UniqueKey].FoldCase {
+		return strings.ToLower(key)
+	}
+	return key
 }
 
 // CanonicalModelProviders is the canonical model_provider vocabulary (Barndoor's set), in order.

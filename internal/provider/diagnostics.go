@@ -18,6 +18,11 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 		addSkewErrors(diags, verb, skews)
 		return
 	}
+	var foreign *platform.ForeignRecordError
+	if errors.As(err, &foreign) {
+		addForeignRecordError(diags, spec, foreign)
+		return
+	}
 	summary := fmt.Sprintf("Unable to %s LLM Provider", verb)
 	advice := "Check the configuration and the platform's message below, then run the command again."
 	var apiErr *platform.APIError
@@ -50,7 +55,8 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 			advice = "The platform failed after all retries. Try again later."
 		}
 	case errors.Is(err, platform.ErrAmbiguous):
-		advice = "The request may have reached the platform. Run terraform plan: a record that was created will be found by its unique key and adopted."
+		advice = "The request may have reached the platform, and looking the record up afterwards did not settle it. " +
+			"Run terraform apply again: it never creates the record twice, and a record this create made is reported with the import block that takes it into state."
 	}
 	diags.AddError(summary, fmt.Sprintf("%s on the %s platform failed. %s\n\nAPI error: %s", verb, spec.Name, advice, err))
 }
@@ -67,4 +73,24 @@ func addSkewErrors(diags *diag.Diagnostics, verb string, skews []*platform.SkewE
 		diags.AddAttributeError(path.Root(string(s.Field)), "Platform Did Not Apply Attribute",
 			fmt.Sprintf("%s on the %s platform did not apply %s. %s %s", verb, s.Platform, s.Field, s.Error(), after))
 	}
+}
+
+// addForeignRecordError reports a create that found a record with the same unique key which this
+// configuration cannot show it made, with the import block and command that adopt it on purpose.
+// Terraform does not tell a provider the resource's address, so ADDRESS stands for it; the
+// diagnostic is shown under that address.
+func addForeignRecordError(diags *diag.Diagnostics, spec platform.Spec, e *platform.ForeignRecordError) {
+	where := ""
+	if e.WorkspaceID != "" {
+		where = " in workspace " + e.WorkspaceID
+	}
+	diags.AddAttributeError(path.Root(string(e.Key)), "Existing Record Not Taken Over",
+		fmt.Sprintf("Create on the %s platform found %s %s%s with %s %q, and it cannot be shown to be the record this create made: %s. "+
+			"It was neither changed nor taken into state.\n\n"+
+			"If this resource should manage that record, import it: add this import block, with ADDRESS replaced by this resource's address (shown above), "+
+			"and run terraform apply:\n\n"+
+			"import {\n  to = llm_provider.ADDRESS\n  id = %q\n}\n\n"+
+			"or run: terraform import 'llm_provider.ADDRESS' '%s'\n\n"+
+			"Otherwise give this resource another %s.",
+			spec.Name, spec.Noun, e.ID, where, e.Key, e.Value, e.Reason, e.ID, e.ID, e.Key))
 }

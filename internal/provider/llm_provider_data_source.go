@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -111,65 +110,35 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 	}
 }
 
-// recordModel maps a platform record to the data source model. Attributes the platform does not
-// have are null, so the same configuration reads the same way on every platform.
+// recordModel maps a platform record to the data source model, field by field from the table.
+// Attributes the platform does not have are null, so the same configuration reads the same way
+// on every platform.
 func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	str := func(f platform.Field, v string) types.String {
-		if !spec.Supports(f) {
-			return types.StringNull()
+	m := llmProviderRecordModel{ID: types.StringValue(rec.ID)}
+	fields := m.modelFields()
+	for _, def := range platform.Fields {
+		ptr, ok := fields[string(def.Field)]
+		if !ok {
+			continue
 		}
-		return stringOrNull(v)
-	}
-	m := llmProviderRecordModel{
-		ID:            types.StringValue(rec.ID),
-		ProviderID:    str(platform.FieldProviderID, rec.ProviderID),
-		Name:          str(platform.FieldName, rec.Name),
-		ModelProvider: str(platform.FieldModelProvider, rec.ModelProvider),
-		BaseURL:       str(platform.FieldBaseURL, rec.BaseURL),
-		Enabled:       types.BoolNull(),
-		WorkspaceID:   str(platform.FieldWorkspaceID, rec.WorkspaceID),
-		AuthType:      str(platform.FieldAuthType, rec.AuthType),
-		ConnectionID:  str(platform.FieldConnectionID, rec.ConnectionID),
-		CatalogID:     str(platform.FieldCatalogID, rec.CatalogID),
-		Settings:      types.StringNull(),
-		OrgID:         stringOrNull(rec.OrgID),
-		CatalogSlug:   stringOrNull(rec.CatalogSlug),
-		CreatedAt:     stringOrNull(rec.CreatedAt),
-		UpdatedAt:     stringOrNull(rec.UpdatedAt),
-		Managed:       types.BoolNull(),
-	}
-	if spec.Supports(platform.FieldEnabled) && rec.Enabled != nil {
-		m.Enabled = types.BoolValue(*rec.Enabled)
-	}
-	if spec.Supports(platform.FieldSettings) && rec.Settings != nil {
-		data, err := json.Marshal(rec.Settings)
-		if err != nil {
-			diags.AddError("Unreadable Settings",
-				fmt.Sprintf("The settings of record %s on the %s platform cannot be written as JSON: %s.", rec.ID, spec.Name, err))
-		} else {
-			m.Settings = types.StringValue(string(data))
+		setNull(ptr)
+		if _, computed := spec.Computed[def.Field]; spec.Supports(def.Field) || computed {
+			setJSONForm(def, ptr, rec.Value(def.Field))
 		}
 	}
-	if spec.Supports(platform.FieldRequestTimeoutSecs) {
-		m.RequestTimeoutSecs = int64OrNull(rec.RequestTimeoutSecs)
-	} else {
-		m.RequestTimeoutSecs = types.Int64Null()
+	return m, nil
+}
+
+// modelFields maps each attribute name to the data source model's field that holds it.
+func (m *llmProviderRecordModel) modelFields() map[string]any {
+	return map[string]any{
+		"id": &m.ID, "provider_id": &m.ProviderID, "name": &m.Name, "model_provider": &m.ModelProvider,
+		"base_url": &m.BaseURL, "enabled": &m.Enabled, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
+		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
+		"request_timeout_secs": &m.RequestTimeoutSecs, "stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs,
+		"enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
+		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "managed": &m.Managed,
 	}
-	if spec.Supports(platform.FieldStreamIdleTimeoutSecs) {
-		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
-	} else {
-		m.StreamIdleTimeoutSecs = types.Int64Null()
-	}
-	m.EnforceHealthCheck = types.BoolNull()
-	if spec.Supports(platform.FieldEnforceHealthCheck) {
-		m.EnforceHealthCheck = boolOrNull(rec.EnforceHealthCheck)
-	}
-	// Only some platforms report ownership; elsewhere "not managed" would be a guess.
-	if spec.ReportsManaged {
-		m.Managed = types.BoolValue(rec.Managed)
-	}
-	return m, diags
 }
 
 // configureDataSource takes the providerData that the provider's Configure hands over.
@@ -308,7 +277,7 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 		}
 		var matches []platform.Record
 		for _, r := range records {
-			if spec.NamesEqual(r.Name, name) {
+			if spec.SameString(platform.FieldName, r.Name, name) {
 				matches = append(matches, r)
 			}
 		}

@@ -100,7 +100,7 @@ func (l *llmProviderListResource) List(ctx context.Context, req list.ListRequest
 		var sent int64
 		for _, rec := range records {
 			// A record the platform owns cannot be changed or deleted, so it is no record to adopt.
-			if rec.Managed || !filter.matches(spec, rec) {
+			if (rec.Managed != nil && *rec.Managed) || !filter.matches(spec, rec) {
 				continue
 			}
 			if req.Limit > 0 && sent >= req.Limit {
@@ -126,7 +126,7 @@ func listResult(ctx context.Context, req list.ListRequest, spec platform.Spec, r
 	if result.Diagnostics.HasError() {
 		return result
 	}
-	model.applyRecord(spec, rec, loadServerKeys(ctx, spec, nil))
+	model.fromPlatform(spec, rec, model, loadSettingsKeys(ctx, rec, nil))
 	result.Diagnostics.Append(result.Identity.Set(ctx, identityOf(spec, model))...)
 	if req.IncludeResource {
 		result.Diagnostics.Append(result.Resource.Set(ctx, model)...)

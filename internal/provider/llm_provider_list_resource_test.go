@@ -174,7 +174,7 @@ func TestLLMProviderListResource_schemaValid(t *testing.T) {
 			t.Errorf("filter %s must be an optional, documented attribute", name)
 		}
 	}
-	if got := len((&llmProvider{}).ListResources(context.Background())); got != 1 {
+	if got := len((&terraformProvider{}).ListResources(context.Background())); got != 1 {
 		t.Errorf("the provider registers %d list resources, want 1", got)
 	}
 }

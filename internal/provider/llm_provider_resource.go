@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -83,14 +81,14 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 	ctx, cancel := context.WithTimeout(maskSecrets(ctx, rec), timeout)
 	defer cancel()
 
-	created, err := createOrAdopt(ctx, r.data.Client, rec)
-	if err != nil && created.ID == "" {
+	created, err := platform.Create(ctx, r.data.Client, rec)
+	if created.ID == "" {
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
 		return
 	}
-	serverKeys := serverAddedKeys(r.data.Spec, rec.Settings, created.Settings)
-	plan.applyRecord(r.data.Spec, created, serverKeys)
-	resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
+	settingsKeys := platformAddedKeys(rec.Settings, created)
+	plan.fromPlatform(r.data.Spec, created, llmProviderResourceModel{}, settingsKeys)
+	resp.Diagnostics.Append(saveSettingsKeys(ctx, resp.Private, settingsKeys)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	setIdentity(r.data.Spec, resp.Identity, plan)
 	if err != nil {
@@ -98,54 +96,6 @@ func (r *llmProviderResource) Create(ctx context.Context, req resource.CreateReq
 		addAPIError(&resp.Diagnostics, "Create", r.data.Spec, err)
 	}
 	tflog.Debug(ctx, "created llm_provider", map[string]any{"id": created.ID, "platform": string(r.data.Spec.Name)})
-}
-
-// maxCreateAttempts bounds how often an ambiguous create is looked up and tried again.
-const maxCreateAttempts = 5
-
-// createOrAdopt creates the record and never creates it twice: after a failure that may have
-// reached the platform (timeout, dropped connection, 5xx) it looks the record up by its unique
-// key and adopts it; only when it is absent is the create tried again.
-func createOrAdopt(ctx context.Context, client platform.Client, rec platform.Record) (platform.Record, error) {
-	var lastErr error
-	for attempt := 1; attempt <= maxCreateAttempts; attempt++ {
-		if attempt > 1 {
-			existing, found, err := platform.FindExisting(ctx, client, rec)
-			if err != nil {
-				if ctx.Err() != nil {
-					return platform.Record{}, errors.Join(ctx.Err(), lastErr)
-				}
-				lastErr = err
-				if !waitBeforeRetry(ctx, attempt) {
-					return platform.Record{}, errors.Join(ctx.Err(), lastErr)
-				}
-				continue
-			}
-			if found {
-				tflog.Info(ctx, "adopted the record an ambiguous create left behind", map[string]any{"id": existing.ID})
-				return platform.Converge(ctx, client, existing, rec)
-			}
-		}
-		created, err := platform.CreateRecord(ctx, client, rec)
-		if err == nil || !errors.Is(err, platform.ErrAmbiguous) || ctx.Err() != nil {
-			return created, err
-		}
-		lastErr = err
-		tflog.Warn(ctx, "create may or may not have reached the platform; looking the record up before trying again", map[string]any{"attempt": attempt, "error": err.Error()})
-		if !waitBeforeRetry(ctx, attempt) {
-			return platform.Record{}, errors.Join(ctx.Err(), lastErr)
-		}
-	}
-	return platform.Record{}, lastErr
-}
-
-func waitBeforeRetry(ctx context.Context, attempt int) bool {
-	select {
-	case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -174,7 +124,7 @@ func (r *llmProviderResource) Read(ctx context.Context, req resource.ReadRequest
 		addAPIError(&resp.Diagnostics, "Read", r.data.Spec, err)
 		return
 	}
-	state.applyRecord(r.data.Spec, rec, loadServerKeys(ctx, r.data.Spec, req.Private))
+	state.fromPlatform(r.data.Spec, rec, state, loadSettingsKeys(ctx, rec, req.Private))
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	setIdentity(r.data.Spec, resp.Identity, state)
 }
@@ -206,14 +156,14 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 	ctx, cancel := context.WithTimeout(maskSecrets(ctx, planned), timeout)
 	defer cancel()
 
-	patch := platform.Diff(prior, planned, rotatedSecrets(r.data.Spec, state, plan, planned)...)
-	// auth_type left to the platform is unknown in the plan only when nothing pins it; never send it then.
-	patch.Fields = slices.DeleteFunc(patch.Fields, func(f platform.Field) bool {
-		return !r.data.Spec.Supports(f) || (f == platform.FieldAuthType && planned.AuthType == "")
-	})
-	serverKeys := loadServerKeys(ctx, r.data.Spec, req.Private)
+	patch, err := platform.PlanUpdate(r.data.Client, prior, planned, rotatedSecrets(r.data.Spec, state, plan))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Update", r.data.Spec, err)
+		return
+	}
 	if patch.Empty() {
 		// Only Terraform-side attributes (timeouts, a version without a value change) changed.
+		plan.fromPlatform(r.data.Spec, platform.Record{}, state, nil)
 		resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 		setIdentity(r.data.Spec, resp.Identity, plan)
 		return
@@ -224,67 +174,22 @@ func (r *llmProviderResource) Update(ctx context.Context, req resource.UpdateReq
 		addAPIError(&resp.Diagnostics, "Update", r.data.Spec, err)
 		return
 	}
-	// The plan is what was asked for; the response fills what the platform computes. Where an
-	// update answers with the id alone, there is nothing to take from it.
-	result := plan
-	if !r.data.Spec.UpdateAnswersIDOnly {
-		if patch.Has(platform.FieldSettings) {
-			serverKeys = serverAddedKeys(r.data.Spec, planned.Settings, updated.Settings)
-			resp.Diagnostics.Append(saveServerKeys(ctx, resp.Private, serverKeys)...)
-		}
-		if err := platform.CheckEcho(r.data.Spec, planned, patch.Fields, updated); err != nil {
-			// The platform ignored part of the update. State must say what it holds, not the
-			// plan (which the framework pre-fills), so the next plan shows the change again.
-			held := state
-			held.applyRecord(r.data.Spec, updated, serverKeys)
-			resp.Diagnostics.Append(resp.State.Set(ctx, held)...)
-			addAPIError(&resp.Diagnostics, "Update", r.data.Spec, err)
-			return
-		}
-		result.applyRecord(r.data.Spec, updated, serverKeys)
-		keepPlanned(&result, plan)
+	settingsKeys := loadSettingsKeys(ctx, updated, req.Private)
+	if patch.Has(platform.FieldSettings) && updated.Returned[platform.FieldSettings] {
+		settingsKeys = platformAddedKeys(planned.Settings, updated)
+		resp.Diagnostics.Append(saveSettingsKeys(ctx, resp.Private, settingsKeys)...)
 	}
-	fillUnknown(&result, state)
-	resp.Diagnostics.Append(setState(ctx, &resp.State, result)...)
-	setIdentity(r.data.Spec, resp.Identity, result)
-}
-
-// keepPlanned restores the configured attributes after mapping a response, so the state after
-// apply always equals the plan for what the user set (a lagging read-back must not make
-// Terraform report an inconsistent result); drift shows on the next refresh instead.
-func keepPlanned(result *llmProviderResourceModel, plan llmProviderResourceModel) {
-	result.ProviderID, result.Name, result.ModelProvider = plan.ProviderID, plan.Name, plan.ModelProvider
-	result.WorkspaceID, result.ConnectionID, result.CatalogID = plan.WorkspaceID, plan.ConnectionID, plan.CatalogID
-	result.Settings, result.ExtraKwargs = plan.Settings, plan.ExtraKwargs
-	result.RequestTimeoutSecs, result.StreamIdleTimeoutSecs = plan.RequestTimeoutSecs, plan.StreamIdleTimeoutSecs
-	if !plan.BaseURL.IsUnknown() {
-		result.BaseURL = plan.BaseURL
+	if err := platform.CheckEcho(r.data.Spec, planned, patch.Fields, updated); err != nil {
+		// The platform ignored part of the update. State must say what it holds, not what was
+		// planned, so the next plan shows the change again.
+		state.fromPlatform(r.data.Spec, updated, state, settingsKeys)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+		addAPIError(&resp.Diagnostics, "Update", r.data.Spec, err)
+		return
 	}
-	if !plan.Enabled.IsUnknown() {
-		result.Enabled = plan.Enabled
-	}
-	if !plan.AuthType.IsUnknown() {
-		result.AuthType = plan.AuthType
-	}
-	if !plan.EnforceHealthCheck.IsUnknown() {
-		result.EnforceHealthCheck = plan.EnforceHealthCheck
-	}
-}
-
-// fillUnknown replaces values still unknown after an update with the prior state.
-func fillUnknown(result *llmProviderResourceModel, state llmProviderResourceModel) {
-	if result.BaseURL.IsUnknown() {
-		result.BaseURL = state.BaseURL
-	}
-	if result.Enabled.IsUnknown() {
-		result.Enabled = state.Enabled
-	}
-	if result.AuthType.IsUnknown() {
-		result.AuthType = state.AuthType
-	}
-	if result.EnforceHealthCheck.IsUnknown() {
-		result.EnforceHealthCheck = state.EnforceHealthCheck
-	}
+	plan.fromPlatform(r.data.Spec, updated, state, settingsKeys)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	setIdentity(r.data.Spec, resp.Identity, plan)
 }
 
 func (r *llmProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

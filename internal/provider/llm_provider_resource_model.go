@@ -48,47 +48,29 @@ type llmProviderResourceModel struct {
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
 
-// toRecord builds the canonical record from a plan or state, with write-only secrets from the configuration.
-func (m llmProviderResourceModel) toRecord(ctx context.Context, wo writeOnlyValues) (platform.Record, diag.Diagnostics) {
+// toRecord builds the canonical record from a plan or state, with write-only secrets from the
+// configuration. Every field of the table that the model holds is read by its kind.
+func (m llmProviderResourceModel) toRecord(_ context.Context, wo writeOnlyValues) (platform.Record, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	rec := platform.Record{
-		ID: m.ID.ValueString(), ProviderID: m.ProviderID.ValueString(), Name: m.Name.ValueString(),
-		ModelProvider: m.ModelProvider.ValueString(), BaseURL: m.BaseURL.ValueString(),
-		APIKey: firstNonEmpty(m.APIKey.ValueString(), wo.APIKey), Secret: firstNonEmpty(m.Secret.ValueString(), wo.Secret),
-		WorkspaceID: m.WorkspaceID.ValueString(), AuthType: m.AuthType.ValueString(), ConnectionID: m.ConnectionID.ValueString(),
-		CatalogID: m.CatalogID.ValueString(),
-	}
-	if !m.Enabled.IsNull() && !m.Enabled.IsUnknown() {
-		rec.Enabled = m.Enabled.ValueBoolPointer()
-	}
-	if !m.EnforceHealthCheck.IsNull() && !m.EnforceHealthCheck.IsUnknown() {
-		rec.EnforceHealthCheck = m.EnforceHealthCheck.ValueBoolPointer()
-	}
-	if !m.RequestTimeoutSecs.IsNull() {
-		rec.RequestTimeoutSecs = m.RequestTimeoutSecs.ValueInt64Pointer()
-	}
-	if !m.StreamIdleTimeoutSecs.IsNull() {
-		rec.StreamIdleTimeoutSecs = m.StreamIdleTimeoutSecs.ValueInt64Pointer()
-	}
-	if !m.Credentials.IsNull() && !m.Credentials.IsUnknown() {
-		diags.Append(m.Credentials.ElementsAs(ctx, &rec.Credentials, false)...)
-	} else if wo.Credentials != nil {
-		rec.Credentials = wo.Credentials
-	}
-	for _, pair := range []struct {
-		value types.String
-		into  *map[string]any
-		name  string
-	}{{m.Settings, &rec.Settings, "settings"}, {m.ExtraKwargs, &rec.ExtraKwargs, "extra_kwargs"}} {
-		if pair.value.IsNull() || pair.value.IsUnknown() {
+	rec := platform.Record{ID: m.ID.ValueString()}
+	fields := m.modelFields()
+	for _, def := range platform.Fields {
+		ptr, ok := fields[string(def.Field)]
+		if !ok || def.Output {
 			continue
 		}
-		obj, err := parseJSONObject(pair.value.ValueString())
+		v, err := jsonForm(def, ptr)
 		if err != nil {
-			diags.AddAttributeError(path.Root(pair.name), "Invalid JSON Object", fmt.Sprintf("%s must be a JSON object: %s.", pair.name, err))
+			diags.AddAttributeError(path.Root(string(def.Field)), "Invalid JSON Object", fmt.Sprintf("%s must be a JSON object: %s.", def.Field, err))
 			continue
 		}
-		*pair.into = obj
+		rec.Set(def.Field, v)
+	}
+	// A write-only secret stands in for its kept twin, which conflicts with it.
+	rec.APIKey = firstNonEmpty(rec.APIKey, wo.APIKey)
+	rec.Secret = firstNonEmpty(rec.Secret, wo.Secret)
+	if len(rec.Credentials) == 0 && wo.Credentials != nil {
+		rec.Credentials = wo.Credentials
 	}
 	return rec, diags
 }
@@ -113,73 +95,167 @@ func stringOrNull(s string) types.String {
 	return types.StringValue(s)
 }
 
-// applyRecord copies what the platform returned into the model. Secrets and the fields a
-// platform never returns keep their current value; every returned field overwrites, so
-// out-of-band changes show as a diff.
-func (m *llmProviderResourceModel) applyRecord(spec platform.Spec, rec platform.Record, serverKeys []string) {
-	m.ID = types.StringValue(rec.ID)
-	if spec.Supports(platform.FieldProviderID) {
-		m.ProviderID = stringOrNull(rec.ProviderID)
+// fromPlatform is the one rule by which create, read, update and import write state: state is
+// what the platform holds. A field the platform's answer carried (rec.Returned), or one it is
+// documented always to return and left out, is taken from the answer, so an out-of-band change
+// shows as drift. What the platform does not return keeps the model's current value (the plan on
+// create and update, the state on read), and a value still unknown takes prior's: secrets and
+// write-only versions, fields the platform is documented to omit (FieldSpec.MayOmit) when this
+// answer did, and everything but the id after a write that answers only the id. Attributes the
+// platform does not have are null.
+func (m *llmProviderResourceModel) fromPlatform(spec platform.Spec, rec platform.Record, prior llmProviderResourceModel, settingsKeys []string) {
+	if rec.ID != "" {
+		m.ID = types.StringValue(rec.ID)
 	}
-	if spec.Supports(platform.FieldName) {
-		m.Name = stringOrNull(rec.Name)
-	}
-	if spec.Supports(platform.FieldModelProvider) && rec.ModelProvider != "" {
-		current := m.ModelProvider.ValueString()
-		if m.ModelProvider.IsNull() || m.ModelProvider.IsUnknown() || !spec.SameModelProvider(current, rec.ModelProvider) {
-			m.ModelProvider = types.StringValue(rec.ModelProvider)
+	answered := len(rec.Returned) > 0
+	fields, priorFields := m.modelFields(), prior.modelFields()
+	for _, def := range platform.Fields {
+		ptr, ok := fields[string(def.Field)]
+		if !ok || def.Secret {
+			continue
+		}
+		fs, supported := spec.Fields[def.Field]
+		_, computed := spec.Computed[def.Field]
+		switch {
+		case !supported && !computed:
+			setNull(ptr)
+		case answered && (rec.Returned[def.Field] || !fs.MayOmit):
+			m.takeReturned(spec, def, ptr, rec, settingsKeys)
+		case isUnknown(ptr):
+			copyValue(ptr, priorFields[string(def.Field)])
+			if isUnknown(ptr) {
+				setNull(ptr)
+			}
 		}
 	}
-	switch {
-	case !spec.Supports(platform.FieldBaseURL):
-		m.BaseURL = types.StringNull()
-	case returnedWithout(spec, rec, platform.FieldBaseURL):
-		// The platform did not return the object base_url travels in: keep what was configured.
-		if m.BaseURL.IsUnknown() {
-			m.BaseURL = types.StringNull()
+}
+
+// takeReturned sets one attribute from the platform's value. A model_provider that means the same
+// wire value keeps the configured slug; an object compares as a subset (see objectFromPlatform).
+func (m *llmProviderResourceModel) takeReturned(spec platform.Spec, def platform.FieldDef, ptr any, rec platform.Record, settingsKeys []string) {
+	switch def.Field {
+	case platform.FieldModelProvider:
+		if current := m.ModelProvider; !current.IsNull() && !current.IsUnknown() && rec.ModelProvider != "" && spec.SameModelProvider(current.ValueString(), rec.ModelProvider) {
+			return
 		}
-	default:
-		m.BaseURL = stringOrNull(rec.BaseURL)
+	case platform.FieldSettings:
+		m.Settings = objectFromPlatform(m.Settings, rec.Settings, settingsKeys, false)
+		return
+	case platform.FieldExtraKwargs:
+		m.ExtraKwargs = objectFromPlatform(m.ExtraKwargs, rec.ExtraKwargs, nil, true)
+		return
 	}
-	if spec.Supports(platform.FieldEnabled) && rec.Enabled != nil {
-		m.Enabled = types.BoolValue(*rec.Enabled)
-	} else if m.Enabled.IsUnknown() || !spec.Supports(platform.FieldEnabled) {
-		m.Enabled = types.BoolNull()
+	setJSONForm(def, ptr, rec.Value(def.Field))
+}
+
+// jsonForm reads a model attribute as the field's JSON form: nil when null or unknown.
+func jsonForm(def platform.FieldDef, ptr any) (any, error) {
+	switch v := ptr.(type) {
+	case *types.String:
+		if v.IsNull() || v.IsUnknown() {
+			return nil, nil
+		}
+		if def.Kind == platform.KindObject {
+			return parseJSONObject(v.ValueString())
+		}
+		return v.ValueString(), nil
+	case *types.Bool:
+		if v.IsNull() || v.IsUnknown() {
+			return nil, nil
+		}
+		return v.ValueBool(), nil
+	case *types.Int64:
+		if v.IsNull() || v.IsUnknown() {
+			return nil, nil
+		}
+		return v.ValueInt64(), nil
+	case *types.Map:
+		if v.IsNull() || v.IsUnknown() {
+			return nil, nil
+		}
+		out := make(map[string]string, len(v.Elements()))
+		for k, e := range v.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out[k] = s.ValueString()
+			}
+		}
+		return out, nil
 	}
-	if spec.Supports(platform.FieldWorkspaceID) {
-		m.WorkspaceID = stringOrNull(rec.WorkspaceID)
+	return nil, fmt.Errorf("an attribute of type %T cannot hold %s", ptr, def.Field)
+}
+
+// setJSONForm sets a model attribute from the field's JSON form; nil is null.
+func setJSONForm(def platform.FieldDef, ptr any, v any) {
+	switch p := ptr.(type) {
+	case *types.String:
+		switch val := v.(type) {
+		case string:
+			*p = stringOrNull(val)
+		case map[string]any:
+			data, _ := json.Marshal(val)
+			*p = types.StringValue(string(data))
+		default:
+			*p = types.StringNull()
+		}
+	case *types.Bool:
+		if b, ok := v.(bool); ok {
+			*p = types.BoolValue(b)
+		} else {
+			*p = types.BoolNull()
+		}
+	case *types.Int64:
+		if n, ok := v.(int64); ok {
+			*p = types.Int64Value(n)
+		} else {
+			*p = types.Int64Null()
+		}
+	case *types.Map:
+		m, ok := v.(map[string]string)
+		if !ok {
+			*p = types.MapNull(types.StringType)
+			return
+		}
+		elems := make(map[string]attr.Value, len(m))
+		for k, s := range m {
+			elems[k] = types.StringValue(s)
+		}
+		*p = types.MapValueMust(types.StringType, elems)
 	}
-	if spec.Supports(platform.FieldAuthType) {
-		m.AuthType = stringOrNull(rec.AuthType)
-	} else {
-		m.AuthType = types.StringNull()
+	_ = def
+}
+
+func isUnknown(ptr any) bool {
+	if v, ok := reflectValueOK(ptr); ok {
+		return v.IsUnknown()
 	}
-	if spec.Supports(platform.FieldConnectionID) {
-		m.ConnectionID = stringOrNull(rec.ConnectionID)
+	return false
+}
+
+func setNull(ptr any) {
+	switch p := ptr.(type) {
+	case *types.String:
+		*p = types.StringNull()
+	case *types.Bool:
+		*p = types.BoolNull()
+	case *types.Int64:
+		*p = types.Int64Null()
+	case *types.Map:
+		*p = types.MapNull(types.StringType)
 	}
-	if spec.Supports(platform.FieldCatalogID) {
-		m.CatalogID = stringOrNull(rec.CatalogID)
+}
+
+// copyValue copies the attribute from to the attribute ptr points at; both are of one type.
+func copyValue(ptr, from any) {
+	switch p := ptr.(type) {
+	case *types.String:
+		*p = *from.(*types.String)
+	case *types.Bool:
+		*p = *from.(*types.Bool)
+	case *types.Int64:
+		*p = *from.(*types.Int64)
+	case *types.Map:
+		*p = *from.(*types.Map)
 	}
-	if spec.Supports(platform.FieldSettings) {
-		m.Settings = settingsFromPlatform(m.Settings, rec.Settings, serverKeys)
-	}
-	if spec.Supports(platform.FieldExtraKwargs) && !returnedWithout(spec, rec, platform.FieldExtraKwargs) {
-		m.ExtraKwargs = settingsFromPlatform(m.ExtraKwargs, rec.ExtraKwargs, nil)
-	}
-	if spec.Supports(platform.FieldRequestTimeoutSecs) {
-		m.RequestTimeoutSecs = int64OrNull(rec.RequestTimeoutSecs)
-		m.StreamIdleTimeoutSecs = int64OrNull(rec.StreamIdleTimeoutSecs)
-	}
-	// Truthful even when the answer lacks the field: a platform version that does not know it
-	// then shows null, and a configured value shows as a diff.
-	if spec.Supports(platform.FieldEnforceHealthCheck) {
-		m.EnforceHealthCheck = boolOrNull(rec.EnforceHealthCheck)
-	} else {
-		m.EnforceHealthCheck = types.BoolNull()
-	}
-	m.OrgID = stringOrNull(rec.OrgID)
-	m.CatalogSlug = stringOrNull(rec.CatalogSlug)
-	m.CreatedAt = stringOrNull(rec.CreatedAt)
 }
 
 func boolOrNull(v *bool) types.Bool {
@@ -196,25 +272,35 @@ func int64OrNull(v *int64) types.Int64 {
 	return types.Int64Value(*v)
 }
 
-// settingsFromPlatform turns the platform's settings object into the attribute value. Keys the
-// platform added itself (serverKeys, and any key the current value does not have when it is
-// known) are dropped, and the current string is kept when it means the same object, so neither
-// server enrichment nor JSON formatting ever shows as a diff.
-func settingsFromPlatform(current types.String, server map[string]any, serverKeys []string) types.String {
-	visible := map[string]any{}
+// objectFromPlatform turns the platform's JSON object (settings, extra_kwargs) into the
+// attribute value. Keys the platform adds itself (platformKeys) never show unless configured;
+// any other returned key shows, so an out-of-band change is drift. Where the platform both adds
+// and withholds keys (subset: extra_kwargs, whose stored secrets some versions echo and others
+// leave out), only the configured keys are compared, each with what the platform returned for it
+// or, where it returned nothing, with what was configured. The current string is kept when it
+// means the same object, so JSON formatting never shows either.
+func objectFromPlatform(current types.String, server map[string]any, platformKeys []string, subset bool) types.String {
 	var currentObj map[string]any
 	if !current.IsNull() && !current.IsUnknown() {
 		currentObj, _ = parseJSONObject(current.ValueString())
 	}
-	for k, v := range server {
-		if slices.Contains(serverKeys, k) {
-			if _, mine := currentObj[k]; !mine {
+	visible := map[string]any{}
+	if subset && currentObj != nil {
+		for k, v := range currentObj {
+			if returned, ok := server[k]; ok {
+				v = returned
+			}
+			visible[k] = v
+		}
+	} else {
+		for k, v := range server {
+			if _, mine := currentObj[k]; !mine && slices.Contains(platformKeys, k) {
 				continue
 			}
+			visible[k] = v
 		}
-		visible[k] = v
 	}
-	if currentObj != nil && jsonEqual(currentObj, visible) {
+	if currentObj != nil && platform.SameJSON(currentObj, visible) {
 		return current
 	}
 	if len(visible) == 0 && (current.IsNull() || current.IsUnknown()) {
@@ -224,17 +310,11 @@ func settingsFromPlatform(current types.String, server map[string]any, serverKey
 	return types.StringValue(string(data))
 }
 
-func jsonEqual(a, b map[string]any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
-}
-
-// serverAddedKeys lists the keys the platform returned that were not sent, and those it is
-// documented to add itself (ignored even on import, before this resource has seen what it sent).
-func serverAddedKeys(spec platform.Spec, sent, returned map[string]any) []string {
-	keys := slices.Clone(spec.DerivedSettingsKeys)
-	for k := range returned {
+// platformAddedKeys lists the settings keys the platform returned that were not sent, and those
+// it names as its own (ignored even on import, before this resource has seen what it sent).
+func platformAddedKeys(sent map[string]any, returned platform.Record) []string {
+	keys := slices.Clone(returned.PlatformSettingsKeys)
+	for k := range returned.Settings {
 		if _, ok := sent[k]; !ok && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
@@ -251,8 +331,10 @@ type privateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-func loadServerKeys(ctx context.Context, spec platform.Spec, private privateGetter) []string {
-	keys := slices.Clone(spec.DerivedSettingsKeys)
+// loadSettingsKeys is the settings keys the platform added, as saved in private state, with those
+// the record names as the platform's own.
+func loadSettingsKeys(ctx context.Context, rec platform.Record, private privateGetter) []string {
+	keys := slices.Clone(rec.PlatformSettingsKeys)
 	if private == nil {
 		return keys
 	}
@@ -268,22 +350,9 @@ func loadServerKeys(ctx context.Context, spec platform.Spec, private privateGett
 	return keys
 }
 
-func saveServerKeys(ctx context.Context, private privateSetter, keys []string) diag.Diagnostics {
+func saveSettingsKeys(ctx context.Context, private privateSetter, keys []string) diag.Diagnostics {
 	data, _ := json.Marshal(keys)
 	return private.SetKey(ctx, privateSettingsServerKeys, data)
-}
-
-// returnedWithout reports that the platform may leave the field out of its answers and this
-// answer did: for a field carried inside another object, that object was not returned.
-func returnedWithout(spec platform.Spec, rec platform.Record, f platform.Field) bool {
-	fs := spec.Fields[f]
-	if !fs.NotReturned {
-		return false
-	}
-	if fs.Within != "" {
-		return !rec.IsSet(fs.Within) && !rec.IsSet(f)
-	}
-	return !rec.IsSet(f)
 }
 
 // The model is converted to and from Terraform values by hand: the framework's reflection
@@ -378,19 +447,27 @@ func (m llmProviderResourceModel) terraformValue(ctx context.Context, typ tftype
 
 // reflectValue is the attr.Value a modelFields pointer points at.
 func reflectValue(field any) attr.Value {
+	v, ok := reflectValueOK(field)
+	if !ok {
+		panic(fmt.Sprintf("modelFields holds a %T", field))
+	}
+	return v
+}
+
+func reflectValueOK(field any) (attr.Value, bool) {
 	switch f := field.(type) {
 	case *types.String:
-		return *f
+		return *f, true
 	case *types.Bool:
-		return *f
+		return *f, true
 	case *types.Int64:
-		return *f
+		return *f, true
 	case *types.Map:
-		return *f
+		return *f, true
 	case *timeouts.Value:
-		return *f
+		return *f, true
 	}
-	panic(fmt.Sprintf("modelFields holds a %T", field))
+	return nil, false
 }
 
 // setState writes the model to a state. The framework hands every response a state of the

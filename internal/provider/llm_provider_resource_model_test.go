@@ -29,38 +29,45 @@ func TestEnforceHealthCheckMapping(t *testing.T) {
 					t.Errorf("toRecord(%s) = %v, want %v", tc.in, rec.EnforceHealthCheck, tc.want)
 				}
 			}
-			// Record to state: what the platform returned; null when it returned nothing (a version
-			// without the field) and on platforms that have no such field.
+			// Record to state: what the platform returned; null when an answer of the record lacks
+			// it (a version without the field) and on platforms that have no such field.
 			for _, tc := range []struct {
 				rec  *bool
 				want types.Bool
 			}{{&yes, types.BoolValue(true)}, {&no, types.BoolValue(false)}, {nil, types.BoolNull()}} {
 				m := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)}
-				m.applyRecord(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec}, nil)
+				rec := platform.Record{ID: "x", EnforceHealthCheck: tc.rec, Returned: map[platform.Field]bool{platform.FieldName: true}}
+				if tc.rec != nil {
+					rec.Returned[platform.FieldEnforceHealthCheck] = true
+				}
+				m.fromPlatform(spec, rec, llmProviderResourceModel{}, nil)
 				want := tc.want
 				if !has {
 					want = types.BoolNull()
 				}
 				if !m.EnforceHealthCheck.Equal(want) {
-					t.Errorf("applyRecord(%v) = %s, want %s", tc.rec, m.EnforceHealthCheck, want)
+					t.Errorf("fromPlatform(%v) = %s, want %s", tc.rec, m.EnforceHealthCheck, want)
 				}
 				ds, _ := recordModel(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec})
 				if !ds.EnforceHealthCheck.Equal(want) {
 					t.Errorf("recordModel(%v) = %s, want %s", tc.rec, ds.EnforceHealthCheck, want)
 				}
 			}
+			if !has {
+				return
+			}
+			// An answer that holds only the id keeps what was planned, and an unknown takes the prior state.
+			m := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)}
+			m.fromPlatform(spec, platform.DecodeIDOnly("x"), llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}, nil)
+			if !m.EnforceHealthCheck.Equal(types.BoolValue(false)) {
+				t.Errorf("id-only answer: %s, want the planned false", m.EnforceHealthCheck)
+			}
+			m = llmProviderResourceModel{EnforceHealthCheck: types.BoolUnknown()}
+			m.fromPlatform(spec, platform.DecodeIDOnly("x"), llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}, nil)
+			if !m.EnforceHealthCheck.Equal(types.BoolValue(true)) {
+				t.Errorf("id-only answer, unknown planned: %s, want the prior true", m.EnforceHealthCheck)
+			}
 		})
-	}
-	// After an update, a configured value stays as planned and an unknown one takes the prior state.
-	result := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}
-	keepPlanned(&result, llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)})
-	if !result.EnforceHealthCheck.Equal(types.BoolValue(false)) {
-		t.Errorf("keepPlanned = %s", result.EnforceHealthCheck)
-	}
-	result = llmProviderResourceModel{EnforceHealthCheck: types.BoolUnknown()}
-	fillUnknown(&result, llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)})
-	if !result.EnforceHealthCheck.Equal(types.BoolValue(true)) {
-		t.Errorf("fillUnknown = %s", result.EnforceHealthCheck)
 	}
 }
 

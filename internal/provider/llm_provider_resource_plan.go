@@ -42,7 +42,7 @@ func (r *llmProviderResource) ValidateConfig(_ context.Context, req resource.Val
 
 // ModifyPlan applies what depends on the configured platform: n/a attributes, required
 // attributes, accepted model providers and the fields that force replacement.
-func (r *llmProviderResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
@@ -66,16 +66,20 @@ func (r *llmProviderResource) ModifyPlan(_ context.Context, req resource.ModifyP
 	creating := req.State.Raw.IsNull()
 	for _, f := range spec.SupportedFields() {
 		fs := spec.Fields[f]
-		if !fs.Required || !creating {
+		secret := slices.Contains(platform.SecretFields, f)
+		// A required secret may be left out of an existing record's configuration where the
+		// platform keeps it; the check below refuses its removal where that would lose it.
+		if !fs.Required || (!creating && secret) || configured[string(f)] || configured[string(f)+"_wo"] {
 			continue
 		}
-		if !configured[string(f)] && !configured[string(f)+"_wo"] {
-			msg := fmt.Sprintf("The %s platform requires %q (its %s field).", spec.Name, f, fs.Wire)
-			if slices.Contains(platform.SecretFields, f) {
-				msg += fmt.Sprintf(" Set %q or %q with %q.", f, string(f)+"_wo", string(f)+"_wo_version")
-			}
-			resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute", msg)
+		msg := fmt.Sprintf("The %s platform requires %q (its %s field).", spec.Name, f, fs.Wire)
+		if !creating {
+			msg += " It cannot be removed from the configuration of an existing record: set it to the value the record should have."
 		}
+		if secret {
+			msg += fmt.Sprintf(" Set %q or %q with %q.", f, string(f)+"_wo", string(f)+"_wo_version")
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute", msg)
 	}
 	if modelProvider, ok := knownString(cfg["model_provider"]); ok && spec.Supports(platform.FieldModelProvider) && !spec.AcceptsModelProvider(modelProvider) {
 		resp.Diagnostics.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
@@ -110,6 +114,11 @@ func (r *llmProviderResource) ModifyPlan(_ context.Context, req resource.ModifyP
 	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	// enabled defaults to true, the platforms' documented default: removing it from the
+	// configuration enables the record again rather than leaving it as it was.
+	if spec.Supports(platform.FieldEnabled) && cfg["enabled"].IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("enabled"), true)...)
 	}
 	plan := rawAttributes(req.Plan.Raw)
 	for _, f := range spec.SupportedFields() {

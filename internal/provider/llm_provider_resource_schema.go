@@ -79,7 +79,7 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the platform routes traffic to this model provider. Defaults to the platform's default (true). " +
-					appliedAfterDoc(platform.FieldEnabled) + platformsDoc(platform.FieldEnabled),
+					platformsDoc(platform.FieldEnabled),
 				Optional: true, Computed: true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},

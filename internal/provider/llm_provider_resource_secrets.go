@@ -37,37 +37,22 @@ func maskSecrets(ctx context.Context, rec platform.Record) context.Context {
 	return tflog.MaskMessageStrings(ctx, secrets...)
 }
 
-// rotatedSecrets decides which secrets to send: a secret kept in state when its value changed, a
-// write-only secret when its version changed (or it replaced the kept one). A secret removed from
-// the configuration is sent as a clear only where the platform can clear it.
-func rotatedSecrets(spec platform.Spec, state, plan llmProviderResourceModel, planned platform.Record) []platform.Field {
+// rotatedSecrets lists the secrets the configuration asks to send: a secret kept in state whose
+// value changed, a write-only secret whose version changed (or that replaced the kept one).
+// PlanUpdate decides what of that reaches the wire.
+func rotatedSecrets(spec platform.Spec, state, plan llmProviderResourceModel) []platform.Field {
 	var rotated []platform.Field
-	type secret struct {
-		field             platform.Field
-		kept, keptBefore  attr.Value
-		version, verPrior types.String
-		empty             bool
-	}
-	for _, s := range []secret{
-		{platform.FieldAPIKey, plan.APIKey, state.APIKey, plan.APIKeyWOVersion, state.APIKeyWOVersion, planned.APIKey == ""},
-		{platform.FieldSecret, plan.Secret, state.Secret, plan.SecretWOVersion, state.SecretWOVersion, planned.Secret == ""},
-		{platform.FieldCredentials, plan.Credentials, state.Credentials, plan.CredentialsWOVersion, state.CredentialsWOVersion, len(planned.Credentials) == 0},
+	for _, s := range []struct {
+		field            platform.Field
+		kept, keptBefore attr.Value
+		version, before  types.String
+	}{
+		{platform.FieldAPIKey, plan.APIKey, state.APIKey, plan.APIKeyWOVersion, state.APIKeyWOVersion},
+		{platform.FieldSecret, plan.Secret, state.Secret, plan.SecretWOVersion, state.SecretWOVersion},
+		{platform.FieldCredentials, plan.Credentials, state.Credentials, plan.CredentialsWOVersion, state.CredentialsWOVersion},
 	} {
-		if !spec.Supports(s.field) {
-			continue
-		}
-		changed := !s.kept.Equal(s.keptBefore) || !s.version.Equal(s.verPrior)
-		if changed && (!s.empty || spec.Fields[s.field].Clearable) {
+		if spec.Supports(s.field) && (!s.kept.Equal(s.keptBefore) || !s.version.Equal(s.before)) {
 			rotated = append(rotated, s.field)
-		}
-	}
-	// Where detaching from a connection needs the direct credential, it goes in the same request.
-	if spec.Fields[platform.FieldConnectionID].DetachNeedsCredential && !state.ConnectionID.IsNull() && plan.ConnectionID.IsNull() {
-		if planned.APIKey != "" && !slices.Contains(rotated, platform.FieldAPIKey) {
-			rotated = append(rotated, platform.FieldAPIKey)
-		}
-		if len(planned.Credentials) > 0 && !slices.Contains(rotated, platform.FieldCredentials) {
-			rotated = append(rotated, platform.FieldCredentials)
 		}
 	}
 	return rotated

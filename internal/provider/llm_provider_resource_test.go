@@ -757,7 +757,7 @@ func TestLLMProviderResource_schemaValid(t *testing.T) {
 	}
 }
 
-func TestSettingsFromPlatform(t *testing.T) {
+func TestObjectFromPlatform(t *testing.T) {
 	t.Parallel()
 	server := map[string]any{"temperature": 0.2, "model_api_family": "openai_chat"}
 	serverKeys := []string{"model_api_family"}
@@ -775,10 +775,35 @@ func TestSettingsFromPlatform(t *testing.T) {
 		{"nothing but server keys on import is null", types.StringNull(), map[string]any{"model_api_family": "openai_chat"}, types.StringNull()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := settingsFromPlatform(tc.current, tc.server, serverKeys); !got.Equal(tc.want) {
-				t.Fatalf("settingsFromPlatform = %s, want %s", got, tc.want)
+			if got := objectFromPlatform(tc.current, tc.server, serverKeys, false); !got.Equal(tc.want) {
+				t.Fatalf("objectFromPlatform = %s, want %s", got, tc.want)
 			}
 		})
+	}
+	// extra_kwargs: only the configured keys count; a key the platform withholds or adds is no diff.
+	current := types.StringValue(`{"timeout":60,"api_key":"sk-x"}`)
+	for _, tc := range []struct {
+		name   string
+		server map[string]any
+		want   types.String
+	}{
+		{"withheld secret key", map[string]any{"timeout": json.Number("60")}, current},
+		{"added key", map[string]any{"timeout": json.Number("60"), "api_key": "sk-x", "region": "eu"}, current},
+		{"changed key", map[string]any{"timeout": json.Number("90")}, types.StringValue(`{"api_key":"sk-x","timeout":90}`)},
+		{"big integer kept exact", map[string]any{"timeout": json.Number("60"), "api_key": "sk-x"}, current},
+	} {
+		t.Run("extra_kwargs "+tc.name, func(t *testing.T) {
+			if got := objectFromPlatform(current, tc.server, nil, true); !got.Equal(tc.want) {
+				t.Fatalf("objectFromPlatform = %s, want %s", got, tc.want)
+			}
+		})
+	}
+	big := types.StringValue(`{"seed":9007199254740993}`)
+	if got := objectFromPlatform(big, map[string]any{"seed": json.Number("9007199254740992")}, nil, false); got.Equal(big) {
+		t.Fatalf("2^53 read back for 2^53+1 must show as drift, got %s", got)
+	}
+	if got := objectFromPlatform(big, map[string]any{"seed": json.Number("9007199254740993")}, nil, false); !got.Equal(big) {
+		t.Fatalf("the same big integer must be no diff, got %s", got)
 	}
 }
 
@@ -800,76 +825,22 @@ func TestRotatedSecrets(t *testing.T) {
 		name         string
 		spec         platform.Name
 		state, plan  llmProviderResourceModel
-		planned      platform.Record
 		wantRotation []platform.Field
 	}{
-		{"same version: nothing sent", barndoor.Name, base, base, platform.Record{APIKey: "wo"}, nil},
-		{"version bump sends the write-only key", barndoor.Name, base, bump, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
-		{"unchanged kept key is not sent", keywordsai.Name, kept, kept, platform.Record{APIKey: "sk-1"}, nil},
-		{"changed kept key is sent", keywordsai.Name, kept, keptChanged, platform.Record{APIKey: "sk-2"}, []platform.Field{platform.FieldAPIKey}},
-		{"removed key is not sent where it cannot be cleared", barndoor.Name, kept, base, platform.Record{}, nil},
-		{"removed key is cleared on flashback", flashback.Name, kept, base, platform.Record{}, []platform.Field{platform.FieldAPIKey}},
-		{"detaching a barndoor connection sends the key", barndoor.Name, attached, base, platform.Record{APIKey: "wo"}, []platform.Field{platform.FieldAPIKey}},
-		{"n/a secret never rotates", refactor.Name, base, base, platform.Record{Secret: "x"}, nil},
+		{"same version: nothing sent", barndoor.Name, base, base, nil},
+		{"version bump sends the write-only key", barndoor.Name, base, bump, []platform.Field{platform.FieldAPIKey}},
+		{"unchanged kept key is not sent", keywordsai.Name, kept, kept, nil},
+		{"changed kept key is sent", keywordsai.Name, kept, keptChanged, []platform.Field{platform.FieldAPIKey}},
+		// Whether a removed key reaches the wire is PlanUpdate's decision (a clear where the platform can).
+		{"removed key is a change", barndoor.Name, kept, base, []platform.Field{platform.FieldAPIKey}},
+		{"n/a secret never rotates", refactor.Name, base, base, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := rotatedSecrets(mustSpec(t, tc.spec), tc.state, tc.plan, tc.planned)
+			got := rotatedSecrets(mustSpec(t, tc.spec), tc.state, tc.plan)
 			if !slices.Equal(got, tc.wantRotation) {
 				t.Fatalf("rotatedSecrets = %v, want %v", got, tc.wantRotation)
 			}
 		})
-	}
-}
-
-// ambiguousClient answers the first create ambiguously, then finds what it left behind.
-type ambiguousClient struct {
-	platform.Client
-	creates int
-	patches []platform.Patch
-	stored  platform.Record
-}
-
-func (c *ambiguousClient) Create(_ context.Context, r platform.Record) (platform.Record, error) {
-	c.creates++
-	enabled := true
-	c.stored = platform.Record{ID: "p-1", Name: r.Name, Enabled: &enabled}
-	return platform.Record{}, &platform.AmbiguousError{Err: fmt.Errorf("connection dropped")}
-}
-
-func (c *ambiguousClient) Spec() platform.Spec { return barndoor.Spec }
-
-// List shows what the ambiguous create left behind, which FindExisting looks up by name.
-func (c *ambiguousClient) List(context.Context, platform.ListOptions) ([]platform.Record, error) {
-	if c.stored.ID == "" {
-		return nil, nil
-	}
-	return []platform.Record{c.stored}, nil
-}
-
-func (c *ambiguousClient) Update(_ context.Context, _ platform.Ref, p platform.Patch) (platform.Record, error) {
-	c.patches = append(c.patches, p)
-	c.stored.Enabled = p.Values.Enabled
-	return c.stored, nil
-}
-
-// TestCreateOrAdopt_convergesAdopted: an adopted record gets what the interrupted create would
-// have applied after its create call (barndoor's enabled = false), and is never created twice.
-func TestCreateOrAdopt_convergesAdopted(t *testing.T) {
-	t.Parallel()
-	disabled := false
-	client := &ambiguousClient{}
-	got, err := createOrAdopt(context.Background(), client, platform.Record{Name: "bd", ModelProvider: "openai", Enabled: &disabled})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if client.creates != 1 {
-		t.Fatalf("creates = %d, want 1", client.creates)
-	}
-	if len(client.patches) != 1 || !slices.Equal(client.patches[0].Fields, []platform.Field{platform.FieldEnabled}) {
-		t.Fatalf("patches = %+v, want one holding only enabled", client.patches)
-	}
-	if got.ID != "p-1" || got.Enabled == nil || *got.Enabled {
-		t.Fatalf("adopted record = %+v, want p-1 disabled", got)
 	}
 }
 

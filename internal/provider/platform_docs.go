@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -50,7 +49,7 @@ func filledOn(f platform.Field) string {
 func computedDoc(attr string) string {
 	var names []string
 	for _, spec := range platforms.Specs() {
-		if wire, ok := spec.Computed[attr]; ok {
+		if wire, ok := spec.Computed[platform.Field(attr)]; ok {
 			names = append(names, fmt.Sprintf("%s (`%s`)", spec.Name, wire))
 		}
 	}
@@ -112,30 +111,8 @@ func modelProviderDoc() string {
 	return strings.Join(parts, "; ")
 }
 
-// appliedAfterDoc names the platforms whose create call cannot carry the field.
-func appliedAfterDoc(f platform.Field) string {
-	var names []string
-	for _, spec := range platforms.Specs() {
-		if slices.Contains(spec.Create.AppliedAfter, f) {
-			names = append(names, string(spec.Name))
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("On %s, whose create call has no such field, it is applied by an update right after the create. ", strings.Join(names, ", "))
-}
-
 // managedDoc names the platforms that say whether they own a record.
-func managedDoc() string {
-	var names []string
-	for _, spec := range platforms.Specs() {
-		if spec.ReportsManaged {
-			names = append(names, string(spec.Name))
-		}
-	}
-	return "Filled on " + strings.Join(names, ", ") + "; null on other platforms."
-}
+func managedDoc() string { return computedDoc(string(platform.FieldManaged)) }
 
 // endpointDoc lists each platform's default endpoint, or what its endpoint looks like.
 func endpointDoc() string {

@@ -30,17 +30,17 @@ import (
 )
 
 var (
-	_ provider.Provider                     = (*llmProvider)(nil)
-	_ provider.ProviderWithConfigValidators = (*llmProvider)(nil)
-	_ provider.ProviderWithListResources    = (*llmProvider)(nil)
+	_ provider.Provider                     = (*terraformProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*terraformProvider)(nil)
+	_ provider.ProviderWithListResources    = (*terraformProvider)(nil)
 )
 
 // New returns a constructor of the Terraform provider for the given release version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &llmProvider{version: version} }
+	return func() provider.Provider { return &terraformProvider{version: version} }
 }
 
-type llmProvider struct {
+type terraformProvider struct {
 	version string
 }
 
@@ -79,12 +79,12 @@ const (
 	envCoalesceReads  = "LLM_COALESCE_READS"
 )
 
-func (p *llmProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+func (p *terraformProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "llm"
 	resp.Version = p.version
 }
 
-func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+func (p *terraformProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages LLM provider configurations (an upstream model vendor such as OpenAI, its API key, " +
 			"base URL, enabled flag and settings) on one platform: " + platformList() + ". " +
@@ -160,7 +160,7 @@ func (p *llmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+func (p *terraformProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg llmProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -298,16 +298,16 @@ func (p *llmProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	})
 }
 
-func (p *llmProvider) Resources(_ context.Context) []func() resource.Resource {
+func (p *terraformProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewLLMProviderResource}
 }
 
-func (p *llmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+func (p *terraformProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewLLMProviderDataSource, NewLLMProvidersDataSource}
 }
 
 // ListResources are the resources terraform query can list (Terraform 1.14 and later).
-func (p *llmProvider) ListResources(_ context.Context) []func() list.ListResource {
+func (p *terraformProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewLLMProviderListResource}
 }
 

@@ -25,7 +25,7 @@ var clientCredentialAttrs = []string{"token_url", "client_id", "client_secret"}
 
 // ConfigValidators rejects a static token beside client credentials when both are in the
 // provider block. Values from environment variables are checked in Configure.
-func (p *llmProvider) ConfigValidators(_ context.Context) []provider.ConfigValidator {
+func (p *terraformProvider) ConfigValidators(_ context.Context) []provider.ConfigValidator {
 	var validators []provider.ConfigValidator
 	for _, attr := range append(clientCredentialAttrs, "scopes") {
 		validators = append(validators, providervalidator.Conflicting(path.MatchRoot("token"), path.MatchRoot(attr)))

@@ -33,7 +33,7 @@ func (f recordFilter) matches(spec platform.Spec, rec platform.Record) bool {
 	if !f.ModelProvider.IsNull() && !spec.SameModelProvider(f.ModelProvider.ValueString(), rec.ModelProvider) {
 		return false
 	}
-	return f.Name.IsNull() || spec.NamesEqual(rec.Name, f.Name.ValueString())
+	return f.Name.IsNull() || spec.SameString(platform.FieldName, rec.Name, f.Name.ValueString())
 }
 
 // Descriptions of the filter arguments, shared by the data source and the list resource.

@@ -2,12 +2,12 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
 var uuidRegexp = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -33,8 +33,9 @@ func (jsonObjectValidator) ValidateString(_ context.Context, req validator.Strin
 }
 
 func parseJSONObject(s string) (map[string]any, error) {
-	var obj map[string]any
-	if err := json.Unmarshal([]byte(s), &obj); err != nil {
+	// Numbers stay exact (json.Number): an integer above 2^53 must reach the platform unchanged.
+	obj, err := platform.DecodeObject([]byte(s))
+	if err != nil {
 		return nil, fmt.Errorf("it does not parse as JSON (%v)", err)
 	}
 	if obj == nil {

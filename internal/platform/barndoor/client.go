@@ -2,18 +2,18 @@
 // (/admin/providers under the endpoint https://{organization_id}.platform.barndoor.ai/api/llm-gateway).
 //
 // The API answers every write with the full provider object, so no read-back is needed. Create
-// has no enabled field: a disabled provider is created, then updated with {"enabled": false}.
-// The server adds derived keys to settings (model_api_family and, per model provider,
-// api_version or external_id); the record carries settings as returned, and comparing them as a
-// subset is the caller's job. Secrets (api_key, credentials) are write-only.
+// has no enabled field: a disabled provider is created, then updated with {"enabled": false}
+// (followUp). The server adds derived keys to settings (model_api_family and, per model
+// provider, api_version or external_id): the record names them in PlatformSettingsKeys.
+// Secrets (api_key, credentials) are write-only. Attaching a connection carries no secret;
+// detaching one carries the direct credential in the same request (UpdateBody).
 package barndoor
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -22,9 +22,9 @@ import (
 // Name is the platform's name in the provider block.
 const Name platform.Name = "barndoor"
 
-// Spec is everything that sets barndoor apart.
+// Spec is barndoor's attributes, for the schema, validation and docs.
 var Spec = platform.Spec{
-	Name: Name, Title: "Barndoor LLM gateway", Noun: "provider", IDDoc: "the provider UUID",
+	Name: Name, Noun: "provider", IDDoc: "the provider UUID",
 	IDExample: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
 	// The tenant host is the only endpoint: there is no default.
 	EndpointExample: "https://{organization_id}.platform.barndoor.ai/api/llm-gateway",
@@ -36,9 +36,10 @@ var Spec = platform.Spec{
 		platform.FieldModelProvider: {Wire: "model_provider", Required: true, Replace: true},
 		platform.FieldBaseURL: {Wire: "base_url", Doc: "for the OpenAI-compatible model providers it must not end in `/v1`. " +
 			"When unset, the record follows its connection's base URL, or whatever the platform fills in"},
-		platform.FieldEnabled:               {Wire: "enabled"},
-		platform.FieldAPIKey:                {Wire: "api_key", NotReturned: true},
-		platform.FieldCredentials:           {Wire: "credentials", NotReturned: true},
+		platform.FieldEnabled: {Wire: "enabled", Doc: "the create call has no such field, so a disabled record is created, " +
+			"then disabled by an update right after the create"},
+		platform.FieldAPIKey:                {Wire: "api_key", MayOmit: true},
+		platform.FieldCredentials:           {Wire: "credentials", MayOmit: true},
 		platform.FieldAuthType:              {Wire: "auth_type"},
 		platform.FieldConnectionID:          {Wire: "connection_id", Clearable: true, DetachNeedsCredential: true},
 		platform.FieldCatalogID:             {Wire: "catalog_id", Replace: true},
@@ -48,11 +49,14 @@ var Spec = platform.Spec{
 		platform.FieldEnforceHealthCheck: {Wire: "enforce_health_check", Doc: "the platform's default is true. " +
 			"Platform versions that predate the field neither store nor return it"},
 	},
-	Computed:            map[string]string{"org_id": "org_id", "catalog_slug": "catalog_slug", "created_at": "created_at", "updated_at": "updated_at"},
-	DerivedSettingsKeys: []string{"model_api_family", "api_version", "external_id"},
-	// The create endpoint has no enabled field: a disabled provider is created, then disabled.
-	Create: platform.CreateFlow{AppliedAfter: []platform.Field{platform.FieldEnabled}},
+	Computed: map[platform.Field]string{
+		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",
+		platform.FieldCreatedAt: "created_at", platform.FieldUpdatedAt: "updated_at",
+	},
 }
+
+// derivedSettingsKeys are the settings keys the platform adds itself.
+var derivedSettingsKeys = []string{"model_api_family", "api_version", "external_id"}
 
 // providersPath is where providers hang from, under the endpoint.
 const providersPath = "/admin/providers"
@@ -60,21 +64,22 @@ const providersPath = "/admin/providers"
 // wire is barndoor's paths and mapping.
 var wire = platform.Wire{
 	CollectionPath: providersPath, DecodeError: DecodeError, CreateBody: CreateBody, UpdateBody: UpdateBody,
-	DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList),
+	DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList), FollowUp: followUp,
 }
 
-// Client is the shared REST client plus the calls for shared credentials (connections).
-type Client struct {
-	*platform.RESTClient
-}
+// Client is the shared REST client with barndoor's Spec and wire.
+type Client = platform.RESTClient
 
 // New builds a client of one Barndoor LLM gateway endpoint.
-func New(cfg platform.HTTPConfig) (*Client, error) {
-	c, err := platform.NewRESTClient(Spec, wire, cfg)
-	if err != nil {
-		return nil, err
+func New(cfg platform.HTTPConfig) (*Client, error) { return platform.NewRESTClient(Spec, wire, cfg) }
+
+// followUp: the create call has no enabled field, so a provider wanted disabled is disabled by an
+// update right after the create.
+func followUp(created, wanted platform.Record) []platform.Field {
+	if wanted.Enabled != nil && (created.Enabled == nil || *created.Enabled != *wanted.Enabled) {
+		return []platform.Field{platform.FieldEnabled}
 	}
-	return &Client{RESTClient: c}, nil
+	return nil
 }
 
 // DecodeError reads the gateway's OpenAI-style envelope {"error":{"message":"...","type":"..."}};
@@ -112,22 +117,22 @@ func DecodeError(body []byte) (code, message string) {
 // unset; unknown fields (health_status, billing_*, secret_path, ...) are ignored. keys records
 // which fields the object carried, so the record can tell a field left out from one cleared.
 type wireProvider struct {
-	ID                    string         `json:"id"`
-	OrgID                 string         `json:"org_id"`
-	Name                  string         `json:"name"`
-	ModelProvider         string         `json:"model_provider"`
-	AuthType              string         `json:"auth_type"`
-	BaseURL               string         `json:"base_url"`
-	Enabled               *bool          `json:"enabled"`
-	Settings              map[string]any `json:"settings"`
-	CatalogID             *string        `json:"catalog_id"`
-	ConnectionID          *string        `json:"connection_id"`
-	RequestTimeoutSecs    *int64         `json:"request_timeout_secs"`
-	StreamIdleTimeoutSecs *int64         `json:"stream_idle_timeout_secs"`
-	EnforceHealthCheck    *bool          `json:"enforce_health_check"`
-	CatalogSlug           *string        `json:"catalog_slug"`
-	CreatedAt             string         `json:"created_at"`
-	UpdatedAt             string         `json:"updated_at"`
+	ID                    string          `json:"id"`
+	OrgID                 string          `json:"org_id"`
+	Name                  string          `json:"name"`
+	ModelProvider         string          `json:"model_provider"`
+	AuthType              string          `json:"auth_type"`
+	BaseURL               string          `json:"base_url"`
+	Enabled               *bool           `json:"enabled"`
+	Settings              json.RawMessage `json:"settings"`
+	CatalogID             *string         `json:"catalog_id"`
+	ConnectionID          *string         `json:"connection_id"`
+	RequestTimeoutSecs    *int64          `json:"request_timeout_secs"`
+	StreamIdleTimeoutSecs *int64          `json:"stream_idle_timeout_secs"`
+	EnforceHealthCheck    *bool           `json:"enforce_health_check"`
+	CatalogSlug           *string         `json:"catalog_slug"`
+	CreatedAt             string          `json:"created_at"`
+	UpdatedAt             string          `json:"updated_at"`
 
 	keys map[string]json.RawMessage
 }
@@ -159,19 +164,30 @@ func (w wireProvider) Record() (platform.Record, error) {
 		AuthType:              w.AuthType,
 		BaseURL:               w.BaseURL,
 		Enabled:               w.Enabled,
-		Settings:              w.Settings,
 		CatalogID:             deref(w.CatalogID),
 		ConnectionID:          deref(w.ConnectionID),
 		RequestTimeoutSecs:    w.RequestTimeoutSecs,
 		StreamIdleTimeoutSecs: w.StreamIdleTimeoutSecs,
 		EnforceHealthCheck:    w.EnforceHealthCheck,
-		Returned:              Spec.ReturnedFields(w.keys),
+		Returned:              Spec.ReturnedKeys(w.keys),
 		CatalogSlug:           deref(w.CatalogSlug),
 		CreatedAt:             w.CreatedAt,
 		UpdatedAt:             w.UpdatedAt,
 	}
 	if w.ModelProvider != "" {
 		rec.ModelProvider = Spec.ModelProviderFromWire(w.ModelProvider)
+	}
+	if len(w.Settings) > 0 && string(w.Settings) != "null" {
+		settings, err := platform.DecodeObject(w.Settings)
+		if err != nil {
+			return platform.Record{}, fmt.Errorf("settings: %w", err)
+		}
+		rec.Settings = settings
+	}
+	for _, k := range derivedSettingsKeys {
+		if _, ok := rec.Settings[k]; ok {
+			rec.PlatformSettingsKeys = append(rec.PlatformSettingsKeys, k)
+		}
 	}
 	return rec, nil
 }
@@ -207,34 +223,52 @@ func DecodeList(body []byte) ([]platform.Record, error) {
 }
 
 // CreateBody maps a record to the body of POST /admin/providers. enabled is never part of it:
-// the endpoint has no such field and refuses it; CreateRecord disables in a second request.
-// Empty optional fields are left out so the server applies its defaults (auth_type per model
-// provider, settings {}).
+// the endpoint has no such field and refuses it (followUp sets it). Empty optional fields are
+// left out so the server applies its defaults (auth_type per model provider, settings {}).
 func CreateBody(r platform.Record) (map[string]any, error) {
-	return Spec.CreateBody(r, mapBody)
+	return Spec.CreateBody(r, func(f platform.Field, r platform.Record, body map[string]any) (bool, error) {
+		if f == platform.FieldEnabled {
+			return true, nil
+		}
+		return mapBody(f, r, body)
+	})
 }
 
-// UpdateBody maps a patch to the body of PUT /admin/providers/{id}: exactly the wire fields the
-// patch touches. A cleared connection_id or timeout is an explicit null, which the platform
-// takes as "clear"; cleared settings are {}. model_provider and catalog_id cannot change in
-// place, and name, base_url, auth_type and enabled cannot be cleared. An emptied api_key or
-// credentials is dropped when the same patch attaches a connection (the connection then holds
-// the secret); otherwise it is an error, as the platform has no way to remove a secret.
-func UpdateBody(p platform.Patch) (map[string]any, error) {
-	attachesConnection := p.Has(platform.FieldConnectionID) && p.Values.ConnectionID != ""
-	return Spec.UpdateBody(p, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
-		switch {
-		case (f == platform.FieldAPIKey || f == platform.FieldCredentials) && !v.IsSet(f):
-			if !attachesConnection {
-				return true, cannotRemoveSecret(f)
+// UpdateBody maps a change to the body of PUT /admin/providers/{id}: exactly the wire fields it
+// touches. A cleared connection_id or timeout is an explicit null, which the platform takes as
+// "clear"; cleared settings are {}. model_provider and catalog_id cannot change in place, and
+// name, base_url, auth_type and enabled cannot be cleared. Detaching from a connection carries
+// the direct credential in the same request, since the platform needs one then; an emptied
+// secret is dropped when the change attaches a connection (which then holds the secret), and
+// refused otherwise, as the platform has no way to remove one.
+func UpdateBody(prior, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
+	detaches := slices.Contains(fields, platform.FieldConnectionID) && prior.ConnectionID != "" && planned.ConnectionID == ""
+	attaches := slices.Contains(fields, platform.FieldConnectionID) && planned.ConnectionID != ""
+	if detaches {
+		for _, f := range []platform.Field{platform.FieldAPIKey, platform.FieldCredentials} {
+			if planned.IsSet(f) && !slices.Contains(fields, f) {
+				fields = append(fields, f)
 			}
-			return true, nil
-		case f == platform.FieldSettings && !v.IsSet(f):
+		}
+	}
+	var sent []platform.Field
+	for _, f := range fields {
+		if (f == platform.FieldAPIKey || f == platform.FieldCredentials) && !planned.IsSet(f) {
+			if !attaches {
+				return nil, nil, cannotRemoveSecret(f)
+			}
+			continue
+		}
+		sent = append(sent, f)
+	}
+	body, err := Spec.UpdateBody(planned, sent, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
+		if f == platform.FieldSettings && !v.IsSet(f) {
 			body["settings"] = map[string]any{}
 			return true, nil
 		}
 		return mapBody(f, v, body)
 	})
+	return body, sent, err
 }
 
 // mapBody maps model_provider to its wire slug; every other field is its value.
@@ -249,51 +283,4 @@ func mapBody(f platform.Field, r platform.Record, body map[string]any) (bool, er
 
 func cannotRemoveSecret(f platform.Field) error {
 	return fmt.Errorf("barndoor: %s cannot be removed from a provider: send a new value, or attach a connection_id that holds the secret", f)
-}
-
-// connectionsPath is where shared credentials hang from, under the endpoint.
-const connectionsPath = "/admin/connections"
-
-// CreateConnection creates a shared credential (a "connection") holding an API key and returns
-// its id. It exists for tests and the demo; the Terraform provider does not manage connections.
-func (c *Client) CreateConnection(ctx context.Context, name, modelProvider, baseURL, apiKey string) (string, error) {
-	wireProvider, err := Spec.ModelProviderToWire(modelProvider)
-	if err != nil {
-		return "", err
-	}
-	body := map[string]any{"name": name, "model_provider": wireProvider}
-	if baseURL != "" {
-		body["base_url"] = baseURL
-	}
-	if apiKey != "" {
-		body["api_key"] = apiKey
-	}
-	req := platform.Request{
-		Method: http.MethodPost, Path: connectionsPath, Body: body,
-		Secrets: []string{apiKey}, NotIdempotent: true,
-	}
-	resp, err := c.HTTP().Do(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	var created struct {
-		ID string `json:"id"`
-	}
-	if err := c.HTTP().DecodeJSON(req, resp, &created); err != nil {
-		return "", err
-	}
-	if created.ID == "" {
-		return "", c.DecodeFailure(req, errors.New("the connection has no id"))
-	}
-	return created.ID, nil
-}
-
-// DeleteConnection deletes a shared credential. The platform refuses (KindConflict) while a
-// provider references it; one that is already gone is not an error.
-func (c *Client) DeleteConnection(ctx context.Context, id string) error {
-	path, err := platform.ItemPath(Name, connectionsPath, id, "")
-	if err != nil {
-		return err
-	}
-	return c.DeleteAt(ctx, path)
 }

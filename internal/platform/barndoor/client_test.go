@@ -1,6 +1,7 @@
 package barndoor_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -34,6 +35,47 @@ func setup(t *testing.T) (*barndoor.Client, *mockserver.Server, string) {
 	srv := httptest.NewServer(ms)
 	t.Cleanup(srv.Close)
 	return newClient(t, srv.URL+"/api/llm-gateway", token), ms, srv.URL
+}
+
+// gatewayAPI calls the gateway directly, as other clients do: its connection endpoints, which
+// the Terraform provider does not manage (tests make the shared credentials a provider attaches
+// to), and its provider endpoints the way Barndoor's own clients call them.
+type gatewayAPI struct{ http *platform.HTTP }
+
+func newGatewayAPI(t *testing.T, root string) gatewayAPI {
+	t.Helper()
+	h, err := platform.NewHTTP(platform.HTTPConfig{Platform: barndoor.Name, Endpoint: root + "/api/llm-gateway", Token: token, MaxRetries: -1}, barndoor.DecodeError)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gatewayAPI{http: h}
+}
+
+func (a gatewayAPI) create(ctx context.Context, name, modelProvider, baseURL, apiKey string) (string, error) {
+	body := map[string]any{"name": name, "model_provider": modelProvider}
+	if baseURL != "" {
+		body["base_url"] = baseURL
+	}
+	if apiKey != "" {
+		body["api_key"] = apiKey
+	}
+	req := platform.Request{Method: http.MethodPost, Path: "/admin/connections", Body: body, Secrets: []string{apiKey}}
+	resp, err := a.http.Do(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := a.http.DecodeJSON(req, resp, &created); err != nil {
+		return "", err
+	}
+	return created.ID, nil
+}
+
+func (a gatewayAPI) delete(ctx context.Context, id string) error {
+	_, err := a.http.Do(ctx, platform.Request{Method: http.MethodDelete, Path: "/admin/connections/" + id})
+	return err
 }
 
 func newClient(t *testing.T, endpoint, tok string) *barndoor.Client {
@@ -101,7 +143,7 @@ func TestClientLifecycle(t *testing.T) {
 		CatalogID: "3c90c3cc-0d44-4b50-8888-8dd25736052a", Settings: map[string]any{"region": "us"},
 		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)),
 	}
-	created, err := platform.CreateRecord(ctx, c, in)
+	created, err := platform.Create(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +156,7 @@ func TestClientLifecycle(t *testing.T) {
 		Settings:           map[string]any{"region": "us", "model_api_family": "openai_chat"},
 		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), EnforceHealthCheck: ptr(true),
 		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt, Returned: allReturned,
+		PlatformSettingsKeys: []string{"model_api_family"},
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("created =\n%+v\nwant\n%+v", created, want)
@@ -142,7 +185,7 @@ func TestClientLifecycle(t *testing.T) {
 	planned := created
 	planned.Name = "renamed"
 	planned.Enabled = ptr(false)
-	updated, err := c.Update(ctx, platform.Ref{ID: created.ID}, platform.Diff(created, planned))
+	updated, err := c.Update(ctx, platform.Ref{ID: created.ID}, mustPlanUpdate(t, c, created, planned))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +208,7 @@ func TestClientLifecycle(t *testing.T) {
 
 func TestClientCreateDisabledThenUpdates(t *testing.T) {
 	c, ms, _ := setup(t)
-	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "off", ModelProvider: "anthropic", Enabled: ptr(false)})
+	created, err := platform.Create(t.Context(), c, platform.Record{Name: "off", ModelProvider: "anthropic", Enabled: ptr(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +227,7 @@ func TestClientCreateDisabledThenUpdates(t *testing.T) {
 	}
 	// Enabled true (or unset) needs no second request.
 	ms.ClearRequests()
-	if _, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "on", ModelProvider: "openai", Enabled: ptr(true)}); err != nil {
+	if _, err := platform.Create(t.Context(), c, platform.Record{Name: "on", ModelProvider: "openai", Enabled: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	if ws := writes(ms); len(ws) != 1 {
@@ -197,7 +240,7 @@ func TestClientCreateDisabledFollowUpFails(t *testing.T) {
 	if err := ms.SetFaults([]mockserver.FaultRule{{Method: http.MethodPut, Path: providersPath + "/*", Status: 500, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "half", ModelProvider: "openai", Enabled: ptr(false)})
+	created, err := platform.Create(t.Context(), c, platform.Record{Name: "half", ModelProvider: "openai", Enabled: ptr(false)})
 	if err == nil {
 		t.Fatal("no error when disabling failed")
 	}
@@ -216,7 +259,7 @@ func TestClientCreateDisabledFollowUpFails(t *testing.T) {
 func TestClientUpdateSendsExactlyThePatch(t *testing.T) {
 	c, ms, _ := setup(t)
 	ctx := t.Context()
-	prior, err := platform.CreateRecord(ctx, c, platform.Record{
+	prior, err := platform.Create(ctx, c, platform.Record{
 		Name: "patch-me", ModelProvider: "openai", APIKey: secretKey, Settings: map[string]any{"a": "1"},
 		RequestTimeoutSecs: ptr(int64(60)), StreamIdleTimeoutSecs: ptr(int64(30)),
 	})
@@ -227,7 +270,7 @@ func TestClientUpdateSendsExactlyThePatch(t *testing.T) {
 	planned.BaseURL = "https://proxy.example.com"
 	planned.RequestTimeoutSecs = nil
 	planned.Settings = map[string]any{"b": "2"}
-	patch := platform.Diff(prior, planned)
+	patch := mustPlanUpdate(t, c, prior, planned)
 	ms.ClearRequests()
 	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, patch)
 	if err != nil {
@@ -248,13 +291,13 @@ func TestClientUpdateSendsExactlyThePatch(t *testing.T) {
 }
 
 func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
-	c, ms, _ := setup(t)
+	c, ms, root := setup(t)
 	ctx := t.Context()
-	connID, err := c.CreateConnection(ctx, "shared", "openai", "https://proxy.example.com", "sk-conn-1234")
+	connID, err := newGatewayAPI(t, root).create(ctx, "shared", "openai", "https://proxy.example.com", "sk-conn-1234")
 	if err != nil {
 		t.Fatal(err)
 	}
-	prior, err := platform.CreateRecord(ctx, c, platform.Record{Name: "bound", ModelProvider: "openai", ConnectionID: connID})
+	prior, err := platform.Create(ctx, c, platform.Record{Name: "bound", ModelProvider: "openai", ConnectionID: connID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,12 +308,12 @@ func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
 	planned.ConnectionID = ""
 
 	// Without a secret in the same request, the platform refuses the detach.
-	_, err = c.Update(ctx, platform.Ref{ID: prior.ID}, platform.Diff(prior, planned))
+	_, err = c.Update(ctx, platform.Ref{ID: prior.ID}, mustPlanUpdate(t, c, prior, planned))
 	requireAPIError(t, err, platform.KindValidation, 400, "invalid_request_error", "send api_key or credentials")
 
 	planned.APIKey = secretKey
 	ms.ClearRequests()
-	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, platform.Diff(prior, planned, platform.FieldAPIKey))
+	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, mustPlanUpdate(t, c, prior, planned, platform.FieldAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,19 +335,26 @@ func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
 
 func TestClientUpdateRefusesWithoutRequest(t *testing.T) {
 	c, ms, _ := setup(t)
-	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "fixed", ModelProvider: "openai"})
+	created, err := platform.Create(t.Context(), c, platform.Record{Name: "fixed", ModelProvider: "openai"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ms.ClearRequests()
-	for _, p := range []platform.Patch{
-		{Fields: []platform.Field{platform.FieldModelProvider}, Values: platform.Record{ModelProvider: "anthropic"}},
-		{Fields: []platform.Field{platform.FieldCatalogID}, Values: platform.Record{CatalogID: missingID}},
-		{Fields: []platform.Field{platform.FieldName}, Values: platform.Record{}},
-		{Fields: []platform.Field{platform.FieldWorkspaceID}, Values: platform.Record{WorkspaceID: "w"}},
+	for _, change := range []func(r *platform.Record){
+		func(r *platform.Record) { r.ModelProvider = "anthropic" },
+		func(r *platform.Record) { r.CatalogID = missingID },
+		func(r *platform.Record) { r.Name = "" },
 	} {
+		planned := created
+		change(&planned)
+		if p, err := platform.PlanUpdate(c, created, planned, nil); err == nil {
+			t.Errorf("a change of %v was planned as an update", p.Fields)
+		}
+	}
+	// A patch that PlanUpdate did not build (no body), or an empty one, is a bug, never a request.
+	for _, p := range []platform.Patch{{}, {Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: "n"}}} {
 		if _, err := c.Update(t.Context(), platform.Ref{ID: created.ID}, p); err == nil {
-			t.Errorf("patch %v was accepted", p.Fields)
+			t.Errorf("patch %v was sent", p.Fields)
 		}
 	}
 	if reqs := ms.Requests(); len(reqs) != 0 {
@@ -312,44 +362,37 @@ func TestClientUpdateRefusesWithoutRequest(t *testing.T) {
 	}
 }
 
-func TestClientEmptyPatchOnlyReads(t *testing.T) {
-	c, ms, _ := setup(t)
-	created, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "same", ModelProvider: "openai"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms.ClearRequests()
-	got, err := c.Update(t.Context(), platform.Ref{ID: created.ID}, platform.Diff(created, created))
-	if err != nil || !reflect.DeepEqual(got, created) {
-		t.Fatalf("Update = %+v, %v", got, err)
-	}
-	if reqs := ms.Requests(); len(reqs) != 1 || reqs[0].Method != http.MethodGet {
-		t.Errorf("requests = %+v, want one GET", reqs)
-	}
-}
-
 func TestClientErrorEnvelopesDecoded(t *testing.T) {
 	c, ms, root := setup(t)
 	ctx := t.Context()
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{Name: "Taken", ModelProvider: "openai"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{Name: "Taken", ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("validation", func(t *testing.T) {
-		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "v1", ModelProvider: "groq", BaseURL: "https://api.groq.com/openai/v1"})
+		_, err := platform.Create(ctx, c, platform.Record{Name: "v1", ModelProvider: "groq", BaseURL: "https://api.groq.com/openai/v1"})
 		requireAPIError(t, err, platform.KindValidation, 400, "invalid_request_error", "must not end in /v1")
 	})
 	t.Run("conflict on create and rename", func(t *testing.T) {
-		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "TAKEN", ModelProvider: "openai"})
+		// The create flow's existence check finds the name (case-insensitively) before any POST.
+		_, err := platform.Create(ctx, c, platform.Record{Name: "TAKEN", ModelProvider: "openai"})
+		var foreign *platform.ForeignRecordError
+		if !errors.As(err, &foreign) || foreign.Value != "Taken" {
+			t.Fatalf("create of a taken name = %v, want a foreign record", err)
+		}
+		// The platform's own refusal, when the POST goes out all the same.
+		_, err = c.Create(ctx, platform.Record{Name: "TAKEN", ModelProvider: "openai"})
 		requireAPIError(t, err, platform.KindConflict, 409, "conflict_error", "already exists")
 		if errors.Is(err, platform.ErrAmbiguous) {
 			t.Error("a 409 on create is not ambiguous")
 		}
-		other, err := platform.CreateRecord(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"})
+		other, err := platform.Create(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.Update(ctx, platform.Ref{ID: other.ID}, platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: "taken"}})
+		renamed := other
+		renamed.Name = "taken"
+		_, err = c.Update(ctx, platform.Ref{ID: other.ID}, mustPlanUpdate(t, c, other, renamed))
 		requireAPIError(t, err, platform.KindConflict, 409, "conflict_error", "already exists")
 	})
 	t.Run("not found", func(t *testing.T) {
@@ -387,7 +430,7 @@ func TestClientErrorEnvelopesDecoded(t *testing.T) {
 		if err := ms.SetFaults([]mockserver.FaultRule{{Method: http.MethodPost, Path: providersPath, Status: 500, Count: 1}}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := platform.CreateRecord(ctx, c, platform.Record{Name: "maybe", ModelProvider: "openai"})
+		_, err := c.Create(ctx, platform.Record{Name: "maybe", ModelProvider: "openai"})
 		if !errors.Is(err, platform.ErrAmbiguous) {
 			t.Errorf("error %v is not ambiguous", err)
 		}
@@ -409,13 +452,12 @@ func TestClientSecretNeverInErrorText(t *testing.T) {
 	t.Cleanup(echo.Close)
 	c := newClient(t, echo.URL+"/api/llm-gateway", token)
 	credential := "aws-secret-access-key-0000"
-	_, err := platform.CreateRecord(t.Context(), c, platform.Record{Name: "leaky", ModelProvider: "bedrock", APIKey: secretKey, Credentials: map[string]string{"secret_access_key": credential}})
+	_, err := platform.Create(t.Context(), c, platform.Record{Name: "leaky", ModelProvider: "bedrock", APIKey: secretKey, Credentials: map[string]string{"secret_access_key": credential}})
 	if err == nil {
 		t.Fatal("no error")
 	}
-	_, uerr := c.Update(t.Context(), platform.Ref{ID: missingID}, platform.Patch{
-		Fields: []platform.Field{platform.FieldAPIKey}, Values: platform.Record{APIKey: secretKey},
-	})
+	_, uerr := c.Update(t.Context(), platform.Ref{ID: missingID},
+		mustPlanUpdate(t, c, platform.Record{}, platform.Record{APIKey: secretKey}, platform.FieldAPIKey))
 	for _, e := range []error{err, uerr} {
 		text := e.Error()
 		for _, secret := range []string{secretKey, credential, token} {
@@ -432,11 +474,11 @@ func TestClientSecretNeverInErrorText(t *testing.T) {
 func TestClientFindExistingIgnoresCase(t *testing.T) {
 	c, _, _ := setup(t)
 	ctx := t.Context()
-	created, err := platform.CreateRecord(ctx, c, platform.Record{Name: "Anthropic Prod", ModelProvider: "anthropic"})
+	created, err := platform.Create(ctx, c, platform.Record{Name: "Anthropic Prod", ModelProvider: "anthropic"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{Name: "other", ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := platform.FindExisting(ctx, c, platform.Record{Name: "anthropic PROD", ModelProvider: "anthropic"})
@@ -452,34 +494,32 @@ func TestClientFindExistingIgnoresCase(t *testing.T) {
 }
 
 func TestClientConnections(t *testing.T) {
-	c, _, _ := setup(t)
+	c, _, root := setup(t)
 	ctx := t.Context()
-	connID, err := c.CreateConnection(ctx, "vault", "bedrock", "https://bedrock-runtime.eu-west-1.amazonaws.com", "bedrock-key-5555")
+	conns := newGatewayAPI(t, root)
+	connID, err := conns.create(ctx, "vault", "bedrock", "https://bedrock-runtime.eu-west-1.amazonaws.com", "bedrock-key-5555")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := platform.CreateRecord(ctx, c, platform.Record{Name: "uses-vault", ModelProvider: "bedrock", ConnectionID: connID})
+	p, err := platform.Create(ctx, c, platform.Record{Name: "uses-vault", ModelProvider: "bedrock", ConnectionID: connID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.AuthType != "aws_role" || p.ConnectionID != connID || p.Settings["external_id"] == nil {
 		t.Errorf("provider on the connection = %+v", p)
 	}
-	err = c.DeleteConnection(ctx, connID)
+	err = conns.delete(ctx, connID)
 	requireAPIError(t, err, platform.KindConflict, 409, "conflict_error", "still referenced")
 	if err := c.Delete(ctx, platform.Ref{ID: p.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteConnection(ctx, connID); err != nil {
-		t.Errorf("DeleteConnection = %v", err)
+	if err := conns.delete(ctx, connID); err != nil {
+		t.Errorf("deleting the connection no provider uses = %v", err)
 	}
-	if err := c.DeleteConnection(ctx, connID); err != nil {
-		t.Errorf("DeleteConnection of a missing connection = %v, want nil", err)
+	if err := conns.delete(ctx, connID); !platform.IsNotFound(err) {
+		t.Errorf("deleting a missing connection = %v, want not found", err)
 	}
-	if _, err := c.CreateConnection(ctx, "x", "nope", "https://x.example.com", ""); err == nil {
-		t.Error("an unknown model provider was accepted")
-	}
-	_, err = c.CreateConnection(ctx, "no-url", "openai", "", "k")
+	_, err = conns.create(ctx, "no-url", "openai", "", "k")
 	requireAPIError(t, err, platform.KindValidation, 400, "invalid_request_error", "base_url is required")
 }
 
@@ -554,6 +594,12 @@ func TestCreateBody(t *testing.T) {
 	}
 }
 
+// updateBody is barndoor.UpdateBody of a change from a record with nothing set.
+func updateBody(p platform.Patch) (map[string]any, error) {
+	body, _, err := barndoor.UpdateBody(platform.Record{}, p.Values, p.Fields)
+	return body, err
+}
+
 func TestUpdateBody(t *testing.T) {
 	fields := func(fs ...platform.Field) []platform.Field { return fs }
 	cases := []struct {
@@ -607,7 +653,7 @@ func TestUpdateBody(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := barndoor.UpdateBody(c.patch)
+			got, err := updateBody(c.patch)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want %q", err, c.wantErr)
@@ -620,7 +666,7 @@ func TestUpdateBody(t *testing.T) {
 		})
 	}
 	// A cleared nullable field must marshal as JSON null, not be omitted.
-	body, _ := barndoor.UpdateBody(platform.Patch{Fields: fields(platform.FieldConnectionID)})
+	body, _ := updateBody(platform.Patch{Fields: fields(platform.FieldConnectionID)})
 	if data, _ := json.Marshal(body); string(data) != `{"connection_id":null}` {
 		t.Errorf("marshalled = %s", data)
 	}
@@ -652,10 +698,12 @@ func returned(fs ...platform.Field) map[platform.Field]bool {
 	return out
 }
 
-// allReturned is what the mock's provider object carries: every field but the secrets.
+// allReturned is what the mock's provider object carries: every field but the secrets, and the
+// fields only the platform sets.
 var allReturned = returned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL, platform.FieldEnabled,
 	platform.FieldAuthType, platform.FieldConnectionID, platform.FieldCatalogID, platform.FieldSettings,
-	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck)
+	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck,
+	platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt)
 
 func TestDecodeRecord(t *testing.T) {
 	cases := []struct {
@@ -673,7 +721,7 @@ func TestDecodeRecord(t *testing.T) {
 				RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), CatalogSlug: "<string>",
 				Returned: returned(platform.FieldName, platform.FieldModelProvider, platform.FieldAuthType, platform.FieldBaseURL,
 					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
-					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs),
+					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldOrgID, platform.FieldCatalogSlug),
 			},
 		},
 		{
@@ -684,11 +732,13 @@ func TestDecodeRecord(t *testing.T) {
 				"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z"}`,
 			want: platform.Record{
 				ID: "a", OrgID: "o", Name: "n", ModelProvider: "bedrock", AuthType: "aws_role", BaseURL: "https://b", Enabled: ptr(false),
-				Settings: map[string]any{"model_api_family": "bedrock_converse", "n": 2.0}, CreatedAt: "2026-01-01T00:00:00Z", UpdatedAt: "2026-01-02T00:00:00Z",
+				Settings: map[string]any{"model_api_family": "bedrock_converse", "n": json.Number("2")}, CreatedAt: "2026-01-01T00:00:00Z", UpdatedAt: "2026-01-02T00:00:00Z",
 				// A null is a returned field: the platform cleared it, it did not leave it out.
 				Returned: returned(platform.FieldName, platform.FieldModelProvider, platform.FieldAuthType, platform.FieldBaseURL,
 					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
-					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs),
+					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs,
+					platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt),
+				PlatformSettingsKeys: []string{"model_api_family"},
 			},
 		},
 		{
@@ -811,7 +861,7 @@ func BenchmarkUpdateBody(b *testing.B) {
 		Values: platform.Record{Name: "n", Enabled: ptr(true), Settings: map[string]any{"a": "b"}, RequestTimeoutSecs: ptr(int64(60))},
 	}
 	for b.Loop() {
-		if _, err := barndoor.UpdateBody(patch); err != nil {
+		if _, err := updateBody(patch); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,17 +19,18 @@ var vendorFields = []string{"name", "base_url", "auth_type", "settings", "enable
 // the platform adds keys), and our own reading of the record must then agree with what that
 // client wants: Diff is empty and CheckEcho finds nothing.
 func TestVendorClientConverges(t *testing.T) {
-	c, ms, _ := setup(t)
+	c, ms, root := setup(t)
 	ctx := t.Context()
+	raw := newGatewayAPI(t, root)
 	send := func(method, path string, body map[string]any) map[string]any {
 		t.Helper()
 		req := platform.Request{Method: method, Path: path, Body: body, Secrets: []string{secretKey}}
-		resp, err := c.HTTP().Do(ctx, req)
+		resp, err := raw.http.Do(ctx, req)
 		if err != nil {
 			t.Fatalf("%s %s: %v", method, path, err)
 		}
 		var out map[string]any
-		if err := c.HTTP().DecodeJSON(req, resp, &out); err != nil {
+		if err := raw.http.DecodeJSON(req, resp, &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
@@ -90,8 +91,10 @@ func TestVendorClientConverges(t *testing.T) {
 			AuthType: body["auth_type"].(string), Enabled: ptr(body["enabled"].(bool)),
 			EnforceHealthCheck: ptr(body["enforce_health_check"].(bool)), Settings: settings,
 		}
-		if p := platform.Diff(got, want); !p.Empty() {
-			t.Errorf("round %d: Diff(read back, wanted) = %v, want empty", i, p.Fields)
+		for _, f := range barndoor.Spec.SupportedFields() {
+			if !platform.SameValue(f, got, want) {
+				t.Errorf("round %d: %s read back = %v, want %v", i, f, got.Value(f), want.Value(f))
+			}
 		}
 		fields := []platform.Field{platform.FieldName, platform.FieldBaseURL, platform.FieldAuthType, platform.FieldSettings,
 			platform.FieldEnabled, platform.FieldEnforceHealthCheck}
@@ -107,20 +110,20 @@ func TestVendorClientConverges(t *testing.T) {
 	}
 }
 
-// TestCreateRecordReportsSkew: against a platform version that does not know some fields, the
+// TestCreateReportsSkew: against a platform version that does not know some fields, the
 // create comes back with the record as the platform holds it and a *SkewError per field, for
 // the fields of the create call and for those applied by the update after it.
-func TestCreateRecordReportsSkew(t *testing.T) {
+func TestCreateReportsSkew(t *testing.T) {
 	c, ms, _ := setup(t)
 	ctx := t.Context()
 	if err := ms.SetDroppedFields(string(barndoor.Name), []string{"request_timeout_secs", "connection_id"}); err != nil {
 		t.Fatal(err)
 	}
 	in := platform.Record{Name: "skew-create", ModelProvider: "openai", APIKey: secretKey, RequestTimeoutSecs: ptr(int64(30))}
-	got, err := platform.CreateRecord(ctx, c, in)
+	got, err := platform.Create(ctx, c, in)
 	skews := platform.SkewErrors(err)
 	if len(skews) != 1 || skews[0].Field != platform.FieldRequestTimeoutSecs || !skews[0].Missing || skews[0].Sent != int64(30) {
-		t.Fatalf("CreateRecord error = %v, want one missing request_timeout_secs", err)
+		t.Fatalf("Create error = %v, want one missing request_timeout_secs", err)
 	}
 	if got.ID == "" || got.RequestTimeoutSecs != nil {
 		t.Errorf("record = %+v, want the created one, without the dropped timeout", got)
@@ -131,17 +134,17 @@ func TestCreateRecordReportsSkew(t *testing.T) {
 		t.Fatal(err)
 	}
 	in = platform.Record{Name: "skew-enabled", ModelProvider: "openai", APIKey: secretKey, Enabled: ptr(false)}
-	got, err = platform.CreateRecord(ctx, c, in)
+	got, err = platform.Create(ctx, c, in)
 	skews = platform.SkewErrors(err)
 	if len(skews) != 1 || skews[0].Field != platform.FieldEnabled || !skews[0].Missing || got.ID == "" {
-		t.Fatalf("CreateRecord = %+v, %v; want the record and one missing enabled", got, err)
+		t.Fatalf("Create = %+v, %v; want the record and one missing enabled", got, err)
 	}
 
 	// The same creates on a version that knows the fields succeed.
 	ms.ClearDroppedFields()
 	in = platform.Record{Name: "skew-none", ModelProvider: "openai", APIKey: secretKey, RequestTimeoutSecs: ptr(int64(30)), Enabled: ptr(false)}
-	if _, err := platform.CreateRecord(ctx, c, in); err != nil {
-		t.Fatalf("CreateRecord on a current version: %v", err)
+	if _, err := platform.Create(ctx, c, in); err != nil {
+		t.Fatalf("Create on a current version: %v", err)
 	}
 }
 
@@ -155,12 +158,12 @@ func TestEnforceHealthCheckBodies(t *testing.T) {
 	if create, _ := barndoor.CreateBody(platform.Record{Name: "n", ModelProvider: "openai"}); create["enforce_health_check"] != nil {
 		t.Errorf("CreateBody without the field = %v", create)
 	}
-	update, err := barndoor.UpdateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}, Values: platform.Record{EnforceHealthCheck: ptr(true)}})
+	update, err := updateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}, Values: platform.Record{EnforceHealthCheck: ptr(true)}})
 	if err != nil || !reflect.DeepEqual(update, map[string]any{"enforce_health_check": true}) {
 		t.Errorf("UpdateBody = %v, %v", update, err)
 	}
 	// It is not clearable: removing it from the configuration keeps the platform's value.
-	if _, err := barndoor.UpdateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}}); err == nil {
+	if _, err := updateBody(platform.Patch{Fields: []platform.Field{platform.FieldEnforceHealthCheck}}); err == nil {
 		t.Error("UpdateBody cleared enforce_health_check")
 	}
 }

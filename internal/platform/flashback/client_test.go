@@ -56,7 +56,7 @@ func sampleRecord(name, workspace string) platform.Record {
 
 func (f *fixture) mustCreate(t *testing.T, r platform.Record) platform.Record {
 	t.Helper()
-	got, err := platform.CreateRecord(context.Background(), f.client, r)
+	got, err := platform.Create(context.Background(), f.client, r)
 	if err != nil {
 		t.Fatalf("create %q: %v", r.Name, err)
 	}
@@ -129,12 +129,13 @@ func TestCreateFillsComputedFieldsFromOneList(t *testing.T) {
 	}
 	want := platform.Record{
 		ID: got.ID, Name: "primary", ModelProvider: "openai", BaseURL: "https://api.openai.com/v1",
-		WorkspaceID: "ws-a", OrgID: got.OrgID, CreatedAt: got.CreatedAt,
+		WorkspaceID: "ws-a", OrgID: got.OrgID, CreatedAt: got.CreatedAt, Returned: dtoFields,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("created record:\n got %+v\nwant %+v (no secrets read back)", got, want)
 	}
-	if lines, want := requestLines(f.srv), []string{"POST /ai/llm", "GET /ai/llm?workspaceId=ws-a"}; !slices.Equal(lines, want) {
+	// The existence check, the create, and the read-back of its id-only answer.
+	if lines, want := requestLines(f.srv), []string{"GET /ai/llm?workspaceId=ws-a", "POST /ai/llm", "GET /ai/llm?workspaceId=ws-a"}; !slices.Equal(lines, want) {
 		t.Fatalf("requests = %v, want %v", lines, want)
 	}
 	body := journalBody(t, f.srv, http.MethodPost)
@@ -147,12 +148,25 @@ func TestCreateFillsComputedFieldsFromOneList(t *testing.T) {
 	}
 }
 
+// failingReadBack makes the platform fail the read-back that follows the create, and only it.
+type failingReadBack struct {
+	platform.Client
+	arm func()
+}
+
+func (c failingReadBack) ReadBack(ctx context.Context, ref platform.Ref) (platform.Record, error) {
+	c.arm()
+	return c.Client.ReadBack(ctx, ref)
+}
+
 func TestCreateReturnsTheIDWhenTheReadBackFails(t *testing.T) {
 	f := newFixture(t)
-	if err := f.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodGet, Path: "/ai/llm", Status: http.StatusInternalServerError, Count: 1}}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := platform.CreateRecord(context.Background(), f.client, sampleRecord("primary", "ws-a"))
+	c := failingReadBack{Client: f.client, arm: func() {
+		if err := f.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodGet, Path: "/ai/llm", Status: http.StatusInternalServerError, Count: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}}
+	got, err := platform.Create(context.Background(), c, sampleRecord("primary", "ws-a"))
 	if err == nil {
 		t.Fatal("a failed read-back was not reported")
 	}
@@ -171,7 +185,14 @@ func TestCreateReturnsTheIDWhenTheReadBackFails(t *testing.T) {
 func TestCreateNameClashIsAValidationError(t *testing.T) {
 	f := newFixture(t)
 	f.mustCreate(t, sampleRecord("primary", "ws-a"))
-	_, err := platform.CreateRecord(context.Background(), f.client, sampleRecord("primary", "ws-a"))
+	// The create flow's existence check finds the name before any POST.
+	_, err := platform.Create(context.Background(), f.client, sampleRecord("primary", "ws-a"))
+	var foreign *platform.ForeignRecordError
+	if !errors.As(err, &foreign) || foreign.WorkspaceID != "ws-a" {
+		t.Fatalf("create of a taken name = %v, want a foreign record", err)
+	}
+	// The platform's own refusal, when the POST goes out all the same.
+	_, err = f.client.Create(context.Background(), sampleRecord("primary", "ws-a"))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || apiErr.Status != http.StatusBadRequest || !strings.Contains(apiErr.Message, "already exists in this workspace") {
 		t.Fatalf("error = %+v", apiErr)
@@ -187,7 +208,7 @@ func TestCreateRefusesAnIncompleteRecordWithoutARequest(t *testing.T) {
 	f := newFixture(t)
 	r := sampleRecord("primary", "ws-a")
 	r.Secret = ""
-	if _, err := platform.CreateRecord(context.Background(), f.client, r); err == nil || !strings.Contains(err.Error(), "secret is required") {
+	if _, err := platform.Create(context.Background(), f.client, r); err == nil || !strings.Contains(err.Error(), "secret is required") {
 		t.Fatalf("error = %v", err)
 	}
 	if n := len(f.srv.Requests()); n != 0 {
@@ -322,7 +343,17 @@ func TestUpdateSendsExactlyThePatchedFields(t *testing.T) {
 			planned := sampleRecord("primary", "ws-a")
 			tc.change(&planned)
 			ref := platform.Ref{ID: created.ID, WorkspaceID: "ws-a"}
-			got, err := f.client.Update(context.Background(), ref, platform.Patch{Fields: tc.fields, Values: planned})
+			var rotated []platform.Field
+			for _, fd := range tc.fields {
+				if slices.Contains(platform.SecretFields, fd) {
+					rotated = append(rotated, fd)
+				}
+			}
+			patch := mustPlanUpdate(t, f.client, sampleRecord("primary", "ws-a"), planned, rotated...)
+			if !slices.Equal(patch.Fields, tc.fields) {
+				t.Fatalf("planned fields %v, want %v", patch.Fields, tc.fields)
+			}
+			got, err := f.client.Update(context.Background(), ref, patch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,16 +381,29 @@ func TestUpdateSendsExactlyThePatchedFields(t *testing.T) {
 	}
 }
 
+// mustPlanUpdate is the patch the resource's Update would send for the change.
+func mustPlanUpdate(t *testing.T, c platform.Client, prior, planned platform.Record, rotated ...platform.Field) platform.Patch {
+	t.Helper()
+	p, err := platform.PlanUpdate(c, prior, planned, rotated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestUpdateWithAnEmptyPatchSendsNothing(t *testing.T) {
 	f := newFixture(t)
 	created := f.mustCreate(t, sampleRecord("primary", "ws-a"))
 	f.srv.ClearRequests()
-	got, err := f.client.Update(context.Background(), platform.Ref{ID: created.ID, WorkspaceID: "ws-a"}, platform.Patch{Values: sampleRecord("primary", "ws-a")})
-	if err != nil || !reflect.DeepEqual(got, created) {
-		t.Fatalf("Update(empty) = %+v, %v", got, err)
+	p := mustPlanUpdate(t, f.client, created, sampleRecord("primary", "ws-a"))
+	if !p.Empty() {
+		t.Fatalf("an unchanged record planned %v", p.Fields)
 	}
-	if lines := requestLines(f.srv); !slices.Equal(lines, []string{"GET /ai/llm?workspaceId=ws-a"}) {
-		t.Fatalf("requests = %v, want only the read", lines)
+	if _, err := f.client.Update(context.Background(), platform.Ref{ID: created.ID, WorkspaceID: "ws-a"}, p); err == nil {
+		t.Fatal("an empty patch was sent")
+	}
+	if lines := requestLines(f.srv); len(lines) != 0 {
+		t.Fatalf("requests = %v, want none", lines)
 	}
 }
 
@@ -367,9 +411,8 @@ func TestUpdateOfTheWorkspaceIsRefusedWithoutARequest(t *testing.T) {
 	f := newFixture(t)
 	created := f.mustCreate(t, sampleRecord("primary", "ws-a"))
 	f.srv.ClearRequests()
-	planned := sampleRecord("primary", "ws-b")
-	_, err := f.client.Update(context.Background(), platform.Ref{ID: created.ID, WorkspaceID: "ws-a"},
-		platform.Patch{Fields: []platform.Field{platform.FieldName, platform.FieldWorkspaceID}, Values: planned})
+	planned := sampleRecord("renamed", "ws-b")
+	_, err := platform.PlanUpdate(f.client, created, planned, nil)
 	if err == nil || !strings.Contains(err.Error(), "workspace_id cannot be changed in place") {
 		t.Fatalf("error = %v", err)
 	}
@@ -381,7 +424,7 @@ func TestUpdateOfTheWorkspaceIsRefusedWithoutARequest(t *testing.T) {
 func TestUpdateOfAMissingRecordIsNotFound(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.client.Update(context.Background(), platform.Ref{ID: "00000000-0000-4000-8000-000000000000", WorkspaceID: "ws-a"},
-		platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: sampleRecord("x", "ws-a")})
+		mustPlanUpdate(t, f.client, sampleRecord("y", "ws-a"), sampleRecord("x", "ws-a")))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindNotFound || apiErr.Status != http.StatusNotFound || apiErr.Message != "AI LLM configuration not found" || apiErr.Method != http.MethodPut {
 		t.Fatalf("error = %+v", apiErr)
@@ -393,7 +436,7 @@ func TestUpdateNameClashIsAValidationError(t *testing.T) {
 	a := f.mustCreate(t, sampleRecord("alpha", "ws-a"))
 	f.mustCreate(t, sampleRecord("beta", "ws-a"))
 	_, err := f.client.Update(context.Background(), platform.Ref{ID: a.ID, WorkspaceID: "ws-a"},
-		platform.Patch{Fields: []platform.Field{platform.FieldName}, Values: sampleRecord("beta", "ws-a")})
+		mustPlanUpdate(t, f.client, sampleRecord("alpha", "ws-a"), sampleRecord("beta", "ws-a")))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || !strings.Contains(apiErr.Message, `named "beta" already exists in this workspace`) {
 		t.Fatalf("error = %+v", apiErr)
@@ -520,9 +563,11 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	r.APIKey, r.Secret = "sk-echoed-api-key", "echoed-secret-value"
 	for _, status := range []int{http.StatusBadRequest, http.StatusInternalServerError} {
 		c := newClient(t, echoServer(t, status), "echoed-token")
-		_, createErr := platform.CreateRecord(context.Background(), c, r)
+		_, createErr := c.Create(context.Background(), r)
+		prior := r
+		prior.APIKey, prior.Secret = "", ""
 		_, updateErr := c.Update(context.Background(), platform.Ref{ID: "id-1", WorkspaceID: "ws-a"},
-			platform.Patch{Fields: []platform.Field{platform.FieldAPIKey, platform.FieldSecret}, Values: r})
+			mustPlanUpdate(t, c, prior, r, platform.FieldAPIKey, platform.FieldSecret))
 		for _, err := range []error{createErr, updateErr} {
 			if err == nil {
 				t.Fatalf("status %d: no error", status)
@@ -556,7 +601,7 @@ func TestMalformedAnswersAreDecodeErrors(t *testing.T) {
 	}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"success":true}`) }))
 	defer ts.Close()
-	_, err := platform.CreateRecord(context.Background(), newClient(t, ts.URL, testToken), sampleRecord("primary", "ws-a"))
+	_, err := newClient(t, ts.URL, testToken).Create(context.Background(), sampleRecord("primary", "ws-a"))
 	var decodeErr *platform.DecodeError
 	if !errors.As(err, &decodeErr) || !strings.Contains(err.Error(), "no aiLlmId") {
 		t.Fatalf("create without aiLlmId: %v", err)
@@ -618,6 +663,12 @@ func TestCreateBody(t *testing.T) {
 	}
 }
 
+// updateBody is UpdateBody of a patch's fields and values.
+func updateBody(p platform.Patch) (map[string]any, error) {
+	body, _, err := UpdateBody(platform.Record{}, p.Values, p.Fields)
+	return body, err
+}
+
 func TestUpdateBody(t *testing.T) {
 	values := sampleRecord("renamed", "ws-a")
 	values.ModelProvider = "anthropic"
@@ -651,7 +702,7 @@ func TestUpdateBody(t *testing.T) {
 			if tc.change != nil {
 				tc.change(&v)
 			}
-			got, err := UpdateBody(platform.Patch{Fields: tc.fields, Values: v})
+			got, err := updateBody(platform.Patch{Fields: tc.fields, Values: v})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tc.wantErr)
@@ -676,6 +727,7 @@ func TestDecodeRecord(t *testing.T) {
 		return platform.Record{
 			ID: "11111111-1111-4111-8111-111111111111", Name: "primary", ModelProvider: provider,
 			BaseURL: "https://api.openai.com/v1", WorkspaceID: "ws-a", OrgID: "o-1", CreatedAt: "2025-01-02T03:04:05.000Z",
+			Returned: dtoFields,
 		}
 	}
 	for _, tc := range []struct {
@@ -690,7 +742,7 @@ func TestDecodeRecord(t *testing.T) {
 		{"AWS is bedrock", fmt.Sprintf(full, "AWS", "null"), record("bedrock"), false},
 		{"OTHER is azure_openai", fmt.Sprintf(full, "OTHER", "null"), record("azure_openai"), false},
 		{"unknown wire value stays visible", fmt.Sprintf(full, "MISTRAL", "null"), record("MISTRAL"), false},
-		{"repos with entries", `{"id":"x","repos":[{"id":"r","name":"n","createdAt":"c"}]}`, platform.Record{ID: "x"}, false},
+		{"repos with entries", `{"id":"x","repos":[{"id":"r","name":"n","createdAt":"c"}]}`, platform.Record{ID: "x", Returned: dtoFields}, false},
 		{"no id", `{"name":"primary"}`, platform.Record{}, true},
 		{"numeric name", `{"id":"x","name":5}`, platform.Record{}, true},
 		{"numeric id", `{"id":5}`, platform.Record{}, true},
@@ -715,7 +767,7 @@ func TestDecodeRecord(t *testing.T) {
 
 func TestDecodeList(t *testing.T) {
 	got, err := DecodeList([]byte(`{"success":true,"aiLlms":[{"id":"a","name":"one","aiType":"OPENAI"},{"id":"b","name":"two","aiType":"AWS"}],"next":null}`))
-	want := []platform.Record{{ID: "a", Name: "one", ModelProvider: "openai"}, {ID: "b", Name: "two", ModelProvider: "bedrock"}}
+	want := []platform.Record{{ID: "a", Name: "one", ModelProvider: "openai", Returned: dtoFields}, {ID: "b", Name: "two", ModelProvider: "bedrock", Returned: dtoFields}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("DecodeList = %+v, %v", got, err)
 	}

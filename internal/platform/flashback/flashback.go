@@ -1,9 +1,9 @@
 // Package flashback is the client of the flashback platform's AI LLM configuration API (/ai/llm).
 //
 // The API has no get-one endpoint: a record is read by listing (filtered by workspace when the
-// workspace is known) and picking the id. Create answers only the new aiLlmId, so CreateRecord
-// reads it back through the list to fill the computed fields. Key and secret are write-only.
-// The Spec says all of this; this package holds only the wire types and their mapping.
+// workspace is known) and picking the id (platform.ReadFromList). Create and update answer only
+// the aiLlmId: the create flow reads a new record back through the list, and an update's state
+// keeps what was planned. Key and secret are write-only.
 package flashback
 
 import (
@@ -20,16 +20,17 @@ const collectionPath = "/ai/llm"
 // wire is flashback's paths and mapping.
 var wire = platform.Wire{
 	CollectionPath: collectionPath, WorkspaceQuery: "workspaceId", DecodeError: DecodeError,
-	CreateBody: CreateBody, UpdateBody: UpdateBody, DecodeWriteID: decodeWriteID,
-	DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList),
+	CreateBody: CreateBody, UpdateBody: UpdateBody, DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList),
+	DecodeCreate: func(_ int, body []byte) (platform.Record, error) { return decodeWriteAnswer(body, "") },
+	DecodeUpdate: decodeWriteAnswer, ReadOne: platform.ReadFromList,
 }
 
 // Name is the platform's name in the provider block.
 const Name platform.Name = "flashback"
 
-// Spec is everything that sets flashback apart.
+// Spec is flashback's attributes, for the schema, validation and docs.
 var Spec = platform.Spec{
-	Name: Name, Title: "flashback.tech", Noun: "AI LLM configuration", IDDoc: "the `aiLlmId`",
+	Name: Name, Noun: "AI LLM configuration", IDDoc: "the `aiLlmId`",
 	IDExample:       "9b2f0c1e-5d4a-4c7b-8e3f-2a6d1b0c9e8f",
 	DefaultEndpoint: "https://backend.flashback.tech", EndpointExample: "https://backend.flashback.tech",
 	NameDoc: "unique within the workspace", UniqueKey: platform.FieldName,
@@ -48,13 +49,11 @@ var Spec = platform.Spec{
 		platform.FieldModelProvider: {Wire: "aiType", Required: true},
 		platform.FieldBaseURL:       {Wire: "endpoint", Required: true},
 		// key is nullable: an explicit null removes it.
-		platform.FieldAPIKey:      {Wire: "key", Clearable: true, NotReturned: true},
-		platform.FieldSecret:      {Wire: "secret", Required: true, NotReturned: true},
+		platform.FieldAPIKey:      {Wire: "key", Clearable: true, MayOmit: true},
+		platform.FieldSecret:      {Wire: "secret", Required: true, MayOmit: true},
 		platform.FieldWorkspaceID: {Wire: "workspaceId", Required: true, Replace: true},
 	},
-	Computed: map[string]string{"org_id": "orgId", "created_at": "createdAt"},
-	// There is no get-one endpoint, and writes answer only the id.
-	ReadByList: true, UpdateAnswersIDOnly: true, Create: platform.CreateFlow{AnswerHoldsIDOnly: true},
+	Computed:       map[platform.Field]string{platform.FieldOrgID: "orgId", platform.FieldCreatedAt: "createdAt"},
 	PermissionHint: "On flashback, a configuration in use by a repository cannot be deleted: detach it from the repository first.",
 }
 
@@ -113,12 +112,13 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 	return Spec.CreateBody(r, mapAIType)
 }
 
-// UpdateBody maps a patch to the body of PUT /ai/llm/{id}: exactly the wire fields the patch
-// touches. A cleared API key is an explicit null, which the platform takes as "remove the key".
-// A patch touching workspace_id (which forces a new record) or an attribute flashback does not
-// have is an error.
-func UpdateBody(p platform.Patch) (map[string]any, error) {
-	return Spec.UpdateBody(p, mapAIType)
+// UpdateBody maps a change to the body of PUT /ai/llm/{id}: exactly the wire fields it touches.
+// A cleared API key is an explicit null, which the platform takes as "remove the key". A change
+// of workspace_id (which forces a new record) or of an attribute flashback does not have is an
+// error.
+func UpdateBody(_, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
+	body, err := Spec.UpdateBody(planned, fields, mapAIType)
+	return body, fields, err
 }
 
 // mapAIType maps model_provider to its aiType; every other field is its value.
@@ -164,25 +164,36 @@ func (w wireRecord) Record() (platform.Record, error) {
 	if w.ID == "" {
 		return platform.Record{}, errors.New("the AI LLM configuration has no id")
 	}
-	rec := platform.Record{ID: w.ID, Name: w.Name, BaseURL: w.Endpoint, WorkspaceID: w.WorkspaceID, OrgID: w.OrgID, CreatedAt: w.CreatedAt}
+	rec := platform.Record{
+		ID: w.ID, Name: w.Name, BaseURL: w.Endpoint, WorkspaceID: w.WorkspaceID, OrgID: w.OrgID, CreatedAt: w.CreatedAt,
+		Returned: dtoFields,
+	}
 	if w.AIType != "" {
 		rec.ModelProvider = Spec.ModelProviderFromWire(w.AIType)
 	}
 	return rec, nil
 }
 
-// decodeWriteID reads the answer of a create or an update (CreateAiLlmResponse,
-// UpdateAiLlmResponse) and returns its aiLlmId.
-func decodeWriteID(body []byte) (string, error) {
+// dtoFields are the fields every AiLlmDTO carries. It is shared by every decoded record and
+// never changed.
+var dtoFields = platform.AllReturned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL,
+	platform.FieldWorkspaceID, platform.FieldOrgID, platform.FieldCreatedAt)
+
+// decodeWriteAnswer reads the answer of a create or an update (CreateAiLlmResponse,
+// UpdateAiLlmResponse), which holds only the aiLlmId; id stands in for an update answer without one.
+func decodeWriteAnswer(body []byte, id string) (platform.Record, error) {
 	var w wireWriteResult
 	if err := json.Unmarshal(body, &w); err != nil {
-		return "", err
+		return platform.Record{}, err
 	}
 	if w.Success != nil && !*w.Success {
-		return "", fmt.Errorf("the platform answered success false: %q", w.Message)
+		return platform.Record{}, fmt.Errorf("the platform answered success false: %q", w.Message)
 	}
-	if w.AiLlmID == "" {
-		return "", errors.New("the answer has no aiLlmId")
+	if w.AiLlmID != "" {
+		id = w.AiLlmID
 	}
-	return w.AiLlmID, nil
+	if id == "" {
+		return platform.Record{}, errors.New("the answer has no aiLlmId")
+	}
+	return platform.DecodeIDOnly(id), nil
 }

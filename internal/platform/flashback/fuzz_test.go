@@ -71,7 +71,7 @@ func BenchmarkUpdateBody(b *testing.B) {
 		Values: platform.Record{Name: "n", ModelProvider: "vertex", BaseURL: "https://x.example.com", Secret: "s", WorkspaceID: "ws"},
 	}
 	for b.Loop() {
-		if _, err := UpdateBody(p); err != nil {
+		if _, err := updateBody(p); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,24 +24,23 @@ const (
 	baseURLKey                   = "base_url"
 )
 
-// Spec is everything that sets keywordsai apart.
+// Spec is keywordsai's attributes, for the schema, validation and docs.
 var Spec = platform.Spec{
-	Name: Name, Title: "Keywords AI (Respan)", Noun: "custom provider", IDDoc: "the `provider_id`",
+	Name: Name, Noun: "custom provider", IDDoc: "the `provider_id`",
 	IDExample:       "my-azure-provider",
 	DefaultEndpoint: "https://api.keywordsai.co", EndpointExample: "https://api.keywordsai.co",
-	UniqueKey: platform.FieldProviderID, UniqueKeyIsID: true,
+	UniqueKey: platform.FieldProviderID,
 	Fields: map[platform.Field]platform.FieldSpec{
 		platform.FieldProviderID: {Wire: "provider_id", Required: true, Replace: true},
 		platform.FieldName:       {Wire: "provider_name", Required: true},
 		// base_url travels inside extra_kwargs, which the platform returns in some versions only.
-		platform.FieldBaseURL:     {Wire: "extra_kwargs.base_url", Within: platform.FieldExtraKwargs, NotReturned: true},
-		platform.FieldAPIKey:      {Wire: "api_key", NotReturned: true},
-		platform.FieldExtraKwargs: {Wire: "extra_kwargs", NotReturned: true},
+		platform.FieldBaseURL:     {Wire: "extra_kwargs.base_url", MayOmit: true},
+		platform.FieldAPIKey:      {Wire: "api_key", MayOmit: true},
+		platform.FieldExtraKwargs: {Wire: "extra_kwargs", MayOmit: true},
 	},
-	Computed: map[string]string{"created_at": "created_at", "updated_at": "updated_at"},
-	// The create call is an upsert by provider_id: 201 made a record, 200 changed an existing one.
-	Create:         platform.CreateFlow{CheckExisting: true, ExpectStatus: http.StatusCreated},
-	ReportsManaged: true,
+	Computed: map[platform.Field]string{
+		platform.FieldCreatedAt: "created_at", platform.FieldUpdatedAt: "updated_at", platform.FieldManaged: "is_managed",
+	},
 	PermissionHint: "On keywordsai, providers the platform manages itself cannot be changed or deleted.",
 }
 
@@ -49,6 +48,7 @@ var Spec = platform.Spec{
 var wire = platform.Wire{
 	CollectionPath: collectionPath, ItemPath: itemPath, UpdateMethod: http.MethodPatch, DecodeError: DecodeErrorBody,
 	CreateBody: CreateBody, UpdateBody: UpdateBody, DecodeRecord: DecodeRecord, DecodeList: decodePage,
+	DecodeCreate: decodeCreate,
 }
 
 // Client is the shared REST client with keywordsai's Spec and wire.
@@ -84,17 +84,36 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 	return Spec.CreateBody(r, mapExtraKwargs)
 }
 
-// UpdateBody maps a patch to the wire body of PATCH /api/providers/{id}/: exactly the fields it
+// UpdateBody maps a change to the wire body of PATCH /api/providers/{id}/: exactly the fields it
 // touches. extra_kwargs is replaced whole by the platform, so a change of base_url or extra_kwargs
 // sends the full merged object ({} when both were cleared). A cleared api_key is sent as "".
-func UpdateBody(p platform.Patch) (map[string]any, error) {
-	return Spec.UpdateBody(p, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
+func UpdateBody(_, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
+	body, err := Spec.UpdateBody(planned, fields, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
 		if f == platform.FieldAPIKey {
 			body["api_key"] = v.APIKey
 			return true, nil
 		}
 		return mapExtraKwargs(f, v, body)
 	})
+	return body, fields, err
+}
+
+// decodeCreate reads the answer of the create call, an upsert by provider_id: 201 made a record,
+// and 200 changed one that already existed, which this configuration did not make. That record
+// is never taken into state.
+func decodeCreate(status int, body []byte) (platform.Record, error) {
+	rec, err := DecodeRecord(body)
+	if err != nil {
+		return platform.Record{}, err
+	}
+	if status != http.StatusCreated {
+		return platform.Record{}, &platform.ForeignRecordError{
+			ID: rec.ID, Key: platform.FieldProviderID, Value: rec.ProviderID,
+			Reason: fmt.Sprintf("the platform's create is an upsert, and it answered HTTP %d (changed an existing record) instead of 201 (created one): "+
+				"the record was created by someone else while this create was in flight, and the create overwrote it", status),
+		}
+	}
+	return rec, nil
 }
 
 // mapExtraKwargs sends base_url and extra_kwargs as one merged extra_kwargs object.
@@ -137,8 +156,9 @@ func (w wireProvider) Record() (platform.Record, error) {
 	if err != nil {
 		return platform.Record{}, err
 	}
-	r := platform.Record{ID: id}
+	r := platform.Record{ID: id, Returned: map[platform.Field]bool{}}
 	if w.ProviderID != nil {
+		r.Returned[platform.FieldProviderID] = true
 		r.ProviderID = *w.ProviderID
 	}
 	if r.ID == "" {
@@ -150,19 +170,25 @@ func (w wireProvider) Record() (platform.Record, error) {
 	}
 	if w.ProviderName != nil {
 		r.Name = *w.ProviderName
+		r.Returned[platform.FieldName] = true
 	}
 	if w.IsManaged != nil {
-		r.Managed = *w.IsManaged
+		r.Managed = w.IsManaged
+		r.Returned[platform.FieldManaged] = true
 	}
 	if w.CreatedAt != nil {
 		r.CreatedAt = *w.CreatedAt
+		r.Returned[platform.FieldCreatedAt] = true
 	}
 	if w.UpdatedAt != nil {
 		r.UpdatedAt = *w.UpdatedAt
+		r.Returned[platform.FieldUpdatedAt] = true
 	}
 	if len(w.ExtraKwargs) > 0 && string(w.ExtraKwargs) != "null" {
-		var extra map[string]any
-		if err := json.Unmarshal(w.ExtraKwargs, &extra); err != nil {
+		// base_url travels inside extra_kwargs: both are returned when it is.
+		r.Returned[platform.FieldExtraKwargs], r.Returned[platform.FieldBaseURL] = true, true
+		extra, err := platform.DecodeObject(w.ExtraKwargs)
+		if err != nil {
 			return platform.Record{}, fmt.Errorf("extra_kwargs: %w", err)
 		}
 		// A non-string base_url is left in extra_kwargs, so the unexpected value shows as drift.
@@ -203,14 +229,8 @@ func truncate(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// DecodeList reads the provider list: the documented bare array, or one DRF page
-// {count, next, previous, results}; the client follows a page's next link.
-func DecodeList(body []byte) ([]platform.Record, error) {
-	records, _, err := decodePage(body)
-	return records, err
-}
-
-// decodePage reads one list answer and the next page's link, empty for a bare array or the last page.
+// decodePage reads one list answer (the documented bare array, or one DRF page {count, next,
+// previous, results}) and the next page's link, empty for a bare array or the last page.
 func decodePage(body []byte) ([]platform.Record, string, error) {
 	trimmed := bytes.TrimSpace(body)
 	var items []wireProvider

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platformtest"
 )
 
 const (
@@ -110,7 +112,7 @@ func TestClientLifecycle(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 
-	created, err := platform.CreateRecord(ctx, f.client, platform.Record{
+	created, err := platform.Create(ctx, f.client, platform.Record{
 		ProviderID: "my-azure-provider", Name: "Azure Provider", APIKey: "sk-azure-secret",
 		BaseURL: "https://x.openai.azure.com", ExtraKwargs: map[string]any{"timeout": 90.0},
 	})
@@ -118,7 +120,7 @@ func TestClientLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if created.ID != "my-azure-provider" || created.ProviderID != "my-azure-provider" || created.Name != "Azure Provider" ||
-		created.Managed || created.CreatedAt == "" || created.UpdatedAt != "" {
+		managed(created) || created.CreatedAt == "" || created.UpdatedAt != "" {
 		t.Fatalf("created = %+v", created)
 	}
 	// Secrets and the write-only extra_kwargs are never read back.
@@ -126,7 +128,8 @@ func TestClientLifecycle(t *testing.T) {
 		t.Fatalf("created carries write-only values: %+v", created)
 	}
 	calls, bodies := f.journal()
-	if want := []string{"GET /api/providers/my-azure-provider/", "POST /api/providers/"}; !reflect.DeepEqual(calls, want) {
+	// The existence check (the run's list) comes before the POST.
+	if want := []string{"GET /api/providers/", "POST /api/providers/"}; !reflect.DeepEqual(calls, want) {
 		t.Fatalf("create calls = %v, want %v", calls, want)
 	}
 	jsonEqual(t, bodies[1], map[string]any{"provider_id": "my-azure-provider", "provider_name": "Azure Provider",
@@ -144,12 +147,12 @@ func TestClientLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 2 || list[0].ID != managedID || !list[0].Managed || list[1].ID != created.ID || list[1].Managed {
+	if len(list) != 2 || list[0].ID != managedID || !managed(list[0]) || list[1].ID != created.ID || managed(list[1]) {
 		t.Fatalf("list = %+v", list)
 	}
 
 	f.mock.ClearRequests()
-	updated, err := f.client.Update(ctx, platform.Ref{ID: created.ID}, platform.Patch{
+	updated, err := platformtest.Update(ctx, f.client, platform.Ref{ID: created.ID}, platform.Patch{
 		Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: "Updated Azure Provider", APIKey: "unchanged-key"},
 	})
 	if err != nil {
@@ -201,11 +204,11 @@ func TestUpdateSendsExactlyThePatchedWireFields(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
-			if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "p", Name: "Kept name"}); err != nil {
+			if _, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "p", Name: "Kept name"}); err != nil {
 				t.Fatal(err)
 			}
 			f.mock.ClearRequests()
-			got, err := f.client.Update(ctx, platform.Ref{ID: "p"}, platform.Patch{Fields: tc.fields, Values: values})
+			got, err := platformtest.Update(ctx, f.client, platform.Ref{ID: "p"}, platform.Patch{Fields: tc.fields, Values: values})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,23 +224,19 @@ func TestUpdateSendsExactlyThePatchedWireFields(t *testing.T) {
 	}
 }
 
-func TestUpdateWithoutWireFieldsOnlyReads(t *testing.T) {
+func TestUpdateWithoutFieldsIsRefusedWithoutRequest(t *testing.T) {
 	f := newFixture(t)
-	got, err := f.client.Update(context.Background(), platform.Ref{ID: managedID}, platform.Patch{})
-	if err != nil {
-		t.Fatal(err)
+	if _, err := f.client.Update(context.Background(), platform.Ref{ID: managedID}, platform.Patch{}); err == nil {
+		t.Fatal("an empty patch was sent")
 	}
-	if got.ID != managedID || !got.Managed {
-		t.Fatalf("got = %+v", got)
-	}
-	if calls, _ := f.journal(); !reflect.DeepEqual(calls, []string{"GET /api/providers/" + managedID + "/"}) {
-		t.Fatalf("calls = %v, want only the GET", calls)
+	if calls, _ := f.journal(); len(calls) != 0 {
+		t.Fatalf("calls = %v, want none", calls)
 	}
 }
 
 func TestUpdateOfProviderIDIsRefusedWithoutRequest(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.client.Update(context.Background(), platform.Ref{ID: "p"}, platform.Patch{
+	_, err := platformtest.Update(context.Background(), f.client, platform.Ref{ID: "p"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldProviderID, platform.FieldName}, Values: platform.Record{ProviderID: "q", Name: "n"},
 	})
 	if err == nil || !strings.Contains(err.Error(), "provider_id") || !strings.Contains(err.Error(), "replace") {
@@ -251,18 +250,17 @@ func TestUpdateOfProviderIDIsRefusedWithoutRequest(t *testing.T) {
 func TestCreateRefusesToTakeOverAnExistingProviderID(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Original"}); err != nil {
+	if _, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Original"}); err != nil {
 		t.Fatal(err)
 	}
 	f.mock.ClearRequests()
-	_, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Usurper", APIKey: "sk-usurper"})
-	apiErr := expectAPIError(t, err, platform.KindConflict, http.StatusConflict,
-		`provider_id "taken" already exists on keywordsai; import it instead of creating it`)
-	if !platform.IsConflict(err) || strings.Contains(apiErr.Error(), "sk-usurper") {
-		t.Fatalf("error = %v", apiErr)
+	_, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "taken", Name: "Usurper", APIKey: "sk-usurper"})
+	var foreign *platform.ForeignRecordError
+	if !errors.As(err, &foreign) || foreign.ID != "taken" || foreign.Key != platform.FieldProviderID || strings.Contains(err.Error(), "sk-usurper") {
+		t.Fatalf("error = %v, want a foreign record without the secret", err)
 	}
-	if calls, _ := f.journal(); !reflect.DeepEqual(calls, []string{"GET /api/providers/taken/"}) {
-		t.Fatalf("calls = %v, want the GET and no POST", calls)
+	if calls, _ := f.journal(); slices.ContainsFunc(calls, func(c string) bool { return !strings.HasPrefix(c, "GET ") }) {
+		t.Fatalf("calls = %v, want reads only, no POST", calls)
 	}
 	got, err := f.client.Get(ctx, platform.Ref{ID: "taken"})
 	if err != nil || got.Name != "Original" || got.UpdatedAt != "" {
@@ -270,35 +268,39 @@ func TestCreateRefusesToTakeOverAnExistingProviderID(t *testing.T) {
 	}
 
 	// The managed provider is refused the same way, before the platform's 403.
-	_, err = platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: managedID, Name: "Mine"})
-	expectAPIError(t, err, platform.KindConflict, http.StatusConflict,
-		`provider_id "respan-managed-openai" already exists on keywordsai; import it instead of creating it`)
+	_, err = platform.Create(ctx, f.client, platform.Record{ProviderID: managedID, Name: "Mine"})
+	if !errors.As(err, &foreign) || foreign.ID != managedID {
+		t.Fatalf("error = %v, want a foreign record", err)
+	}
 }
+
+// staleExisting is a client whose run-wide existence list was taken before someone else made
+// the record.
+type staleExisting struct{ platform.Client }
+
+func (staleExisting) Existing(context.Context, string) ([]platform.Record, error) { return nil, nil }
 
 func TestCreateReportsAnUpsertThatRacedTheLookup(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "race", Name: "Theirs"}); err != nil {
+	if _, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "race", Name: "Theirs"}); err != nil {
 		t.Fatal(err)
 	}
-	// The lookup misses (as if the other create landed just after it), so the POST upserts: HTTP 200.
-	if err := f.mock.SetFaults([]mockserver.FaultRule{{Method: http.MethodGet, Path: "/api/providers/race/", Status: http.StatusNotFound, Count: 1}}); err != nil {
-		t.Fatal(err)
+	// The look-up missed it (the other create landed just after), so the POST upserts: HTTP 200.
+	rec, err := platform.Create(ctx, staleExisting{f.client}, platform.Record{ProviderID: "race", Name: "Ours"})
+	var foreign *platform.ForeignRecordError
+	if !errors.As(err, &foreign) || foreign.ID != "race" || !strings.Contains(foreign.Reason, "overwrote") {
+		t.Fatalf("error = %v, want a foreign record that says the upsert overwrote it", err)
 	}
-	rec, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "race", Name: "Ours"})
-	apiErr := asAPIError(t, err)
-	if apiErr.Kind != platform.KindConflict || apiErr.Status != http.StatusOK || !strings.Contains(apiErr.Message, "overwrote") {
-		t.Fatalf("error = %+v, want a conflict that says the upsert overwrote the record", apiErr)
-	}
-	if rec.ID != "race" || rec.Name != "Ours" {
-		t.Fatalf("record = %+v, want the record as the upsert left it", rec)
+	if rec.ID != "" {
+		t.Fatalf("record = %+v, want none: a record this configuration did not make never reaches state", rec)
 	}
 }
 
 func TestManagedProviderErrorsAreDecoded(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, err := f.client.Update(ctx, platform.Ref{ID: managedID}, platform.Patch{
+	_, err := platformtest.Update(ctx, f.client, platform.Ref{ID: managedID}, platform.Patch{
 		Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: "Mine"}})
 	expectAPIError(t, err, platform.KindPermission, http.StatusForbidden, "Managed providers cannot be modified.")
 
@@ -316,17 +318,17 @@ func TestManagedProviderErrorsAreDecoded(t *testing.T) {
 func TestFieldErrorsAreDecoded(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "bad id!", Name: "Bad"})
+	_, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "bad id!", Name: "Bad"})
 	expectAPIError(t, err, platform.KindValidation, http.StatusBadRequest, "provider_id: This value does not match the required pattern.")
 	calls, _ := f.journal()
-	if !reflect.DeepEqual(calls, []string{"GET /api/providers/bad id!/", "POST /api/providers/"}) {
+	if !reflect.DeepEqual(calls, []string{"GET /api/providers/", "POST /api/providers/"}) {
 		t.Fatalf("calls = %v", calls)
 	}
 
-	if _, err := platform.CreateRecord(ctx, f.client, platform.Record{ProviderID: "ok", Name: "Ok"}); err != nil {
+	if _, err := platform.Create(ctx, f.client, platform.Record{ProviderID: "ok", Name: "Ok"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.client.Update(ctx, platform.Ref{ID: "ok"}, platform.Patch{
+	_, err = platformtest.Update(ctx, f.client, platform.Ref{ID: "ok"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: strings.Repeat("n", 256)}})
 	expectAPIError(t, err, platform.KindValidation, http.StatusBadRequest, "provider_name: Ensure this field has no more than 255 characters.")
 }
@@ -339,7 +341,7 @@ func TestNotFound(t *testing.T) {
 		t.Fatalf("Get = %v, want not found", err)
 	}
 	expectAPIError(t, err, platform.KindNotFound, http.StatusNotFound, "Not found.")
-	_, err = f.client.Update(ctx, platform.Ref{ID: "missing"}, platform.Patch{
+	_, err = platformtest.Update(ctx, f.client, platform.Ref{ID: "missing"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldName}, Values: platform.Record{Name: "x"}})
 	expectAPIError(t, err, platform.KindNotFound, http.StatusNotFound, "Not found.")
 	if err := f.client.Delete(ctx, platform.Ref{ID: "missing"}); err != nil {
@@ -382,6 +384,10 @@ func echoServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodGet && r.URL.Path == "/api/providers/" {
+			_, _ = io.WriteString(w, `[]`)
+			return
+		}
 		if r.Method == http.MethodGet {
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = io.WriteString(w, `{"detail":"Not found."}`)
@@ -401,7 +407,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	ctx := context.Background()
 	secrets := []string{"sk-live-SECRET-123", "kwarg-secret-456", token}
 
-	_, err := platform.CreateRecord(ctx, c, platform.Record{ProviderID: "p", Name: "P", APIKey: "sk-live-SECRET-123",
+	_, err := platform.Create(ctx, c, platform.Record{ProviderID: "p", Name: "P", APIKey: "sk-live-SECRET-123",
 		ExtraKwargs: map[string]any{"organization_token": "kwarg-secret-456"}, BaseURL: "https://public.example.com"})
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || !strings.Contains(apiErr.Message, platform.RedactedMarker) ||
@@ -414,7 +420,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 		}
 	}
 
-	_, err = c.Update(ctx, platform.Ref{ID: "p"}, platform.Patch{
+	_, err = platformtest.Update(ctx, c, platform.Ref{ID: "p"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldAPIKey, platform.FieldExtraKwargs},
 		Values: platform.Record{APIKey: "sk-live-SECRET-123", ExtraKwargs: map[string]any{"organization_token": "kwarg-secret-456"}},
 	})
@@ -494,7 +500,7 @@ func TestCreateBody(t *testing.T) {
 			map[string]any{"provider_id": "p", "provider_name": "P", "extra_kwargs": map[string]any{"base_url": "https://b"}}, ""},
 		{"base_url inside extra_kwargs alone", platform.Record{ProviderID: "p", Name: "P", ExtraKwargs: map[string]any{"base_url": "https://b"}},
 			map[string]any{"provider_id": "p", "provider_name": "P", "extra_kwargs": map[string]any{"base_url": "https://b"}}, ""},
-		{"computed fields ignored", platform.Record{ID: "x", ProviderID: "p", Name: "P", CreatedAt: "t", Managed: true},
+		{"computed fields ignored", platform.Record{ID: "x", ProviderID: "p", Name: "P", CreatedAt: "t", Managed: ptr(true)},
 			map[string]any{"provider_id": "p", "provider_name": "P"}, ""},
 		{"base_url twice", platform.Record{ProviderID: "p", Name: "P", BaseURL: "https://a", ExtraKwargs: map[string]any{"base_url": "https://b"}}, nil, "base_url is set both"},
 		{"no provider_id", platform.Record{Name: "P"}, nil, "provider_id is required"},
@@ -529,6 +535,17 @@ func TestCreateBodyLeavesTheRecordAlone(t *testing.T) {
 	}
 }
 
+// updateBody is keywordsai.UpdateBody of a patch's fields and values.
+func updateBody(p platform.Patch) (map[string]any, error) {
+	body, _, err := keywordsai.UpdateBody(platform.Record{}, p.Values, p.Fields)
+	return body, err
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// managed reports whether the platform says it owns the record itself.
+func managed(r platform.Record) bool { return r.Managed != nil && *r.Managed }
+
 func TestUpdateBody(t *testing.T) {
 	values := platform.Record{ProviderID: "p", Name: "N", APIKey: "k", BaseURL: "https://b", ExtraKwargs: map[string]any{"t": 1}}
 	for _, tc := range []struct {
@@ -558,7 +575,7 @@ func TestUpdateBody(t *testing.T) {
 			Values: platform.Record{BaseURL: "https://a", ExtraKwargs: map[string]any{"base_url": "https://b"}}}, nil, "base_url is set both"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := keywordsai.UpdateBody(tc.patch)
+			got, err := updateBody(tc.patch)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
@@ -585,13 +602,13 @@ func TestDecodeRecord(t *testing.T) {
 		{"seed response", `{"id":"my-azure-provider","provider_id":"my-azure-provider","provider_name":"Updated Azure Provider","created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T12:00:00Z"}`,
 			platform.Record{ID: "my-azure-provider", ProviderID: "my-azure-provider", Name: "Updated Azure Provider", CreatedAt: "2024-01-15T10:30:00Z", UpdatedAt: "2024-01-15T12:00:00Z"}, false},
 		{"managed, null updated_at, unknown fields", `{"id":"m","provider_id":"m","provider_name":"M","is_managed":true,"created_at":"t","updated_at":null,"org":{"x":1}}`,
-			platform.Record{ID: "m", ProviderID: "m", Name: "M", Managed: true, CreatedAt: "t"}, false},
+			platform.Record{ID: "m", ProviderID: "m", Name: "M", Managed: ptr(true), CreatedAt: "t"}, false},
 		{"newer API returns extra_kwargs", `{"id":"p","provider_id":"p","extra_kwargs":{"base_url":"https://b","timeout":90}}`,
-			platform.Record{ID: "p", ProviderID: "p", BaseURL: "https://b", ExtraKwargs: map[string]any{"timeout": 90.0}}, false},
+			platform.Record{ID: "p", ProviderID: "p", BaseURL: "https://b", ExtraKwargs: map[string]any{"timeout": json.Number("90")}}, false},
 		{"extra_kwargs with only base_url", `{"id":"p","extra_kwargs":{"base_url":"https://b"}}`,
 			platform.Record{ID: "p", BaseURL: "https://b"}, false},
 		{"non-string base_url stays in extra_kwargs", `{"id":"p","extra_kwargs":{"base_url":5}}`,
-			platform.Record{ID: "p", ExtraKwargs: map[string]any{"base_url": 5.0}}, false},
+			platform.Record{ID: "p", ExtraKwargs: map[string]any{"base_url": json.Number("5")}}, false},
 		{"api_key is never read", `{"id":"p","api_key":"sk-leak"}`, platform.Record{ID: "p"}, false},
 		{"integer pk", `{"id":123,"provider_id":"p"}`, platform.Record{ID: "123", ProviderID: "p"}, false},
 		{"id from provider_id", `{"provider_id":"p"}`, platform.Record{ID: "p", ProviderID: "p"}, false},
@@ -615,6 +632,8 @@ func TestDecodeRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Returned lists the fields the body carried (TestDecodeRecordReturned checks it).
+			got.Returned = nil
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("DecodeRecord = %+v, want %+v", got, tc.want)
 			}
@@ -622,25 +641,51 @@ func TestDecodeRecord(t *testing.T) {
 	}
 }
 
-func TestDecodeList(t *testing.T) {
-	got, err := keywordsai.DecodeList([]byte(`[{"id":"a","provider_name":"A"},{"id":"b","is_managed":true}]`))
+// listOf lists the providers of a server that answers every request with body.
+func listOf(t *testing.T, body string) ([]platform.Record, error) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, body) }))
+	defer srv.Close()
+	return newClient(t, srv.URL, token).List(context.Background(), platform.ListOptions{})
+}
+
+func TestListDecodesBothGenerations(t *testing.T) {
+	got, err := listOf(t, `[{"id":"a","provider_name":"A"},{"id":"b","is_managed":true}]`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []platform.Record{{ID: "a", Name: "A"}, {ID: "b", Managed: true}}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("DecodeList = %+v, want %+v", got, want)
+	if len(got) != 2 || got[0].ID != "a" || got[0].Name != "A" || managed(got[0]) || got[1].ID != "b" || !managed(got[1]) {
+		t.Fatalf("list = %+v", got)
 	}
-	got, err = keywordsai.DecodeList([]byte(`{"count":1,"next":null,"previous":null,"results":[{"id":"a"}]}`))
+	got, err = listOf(t, `{"count":1,"next":null,"previous":null,"results":[{"id":"a"}]}`)
 	if err != nil || len(got) != 1 || got[0].ID != "a" {
-		t.Fatalf("DecodeList(page) = %+v, %v", got, err)
+		t.Fatalf("list of a page = %+v, %v", got, err)
 	}
-	if got, err := keywordsai.DecodeList([]byte(`[]`)); err != nil || len(got) != 0 {
-		t.Fatalf("DecodeList([]) = %+v, %v", got, err)
+	if got, err := listOf(t, `[]`); err != nil || len(got) != 0 {
+		t.Fatalf("list of [] = %+v, %v", got, err)
 	}
 	for _, bad := range []string{``, `{}`, `{"results":{}}`, `[{"name":"no id"}]`, `[1]`, `"x"`, `[{"id":"a"}`} {
-		if _, err := keywordsai.DecodeList([]byte(bad)); err == nil {
-			t.Errorf("DecodeList(%s) = nil error", bad)
+		if _, err := listOf(t, bad); err == nil {
+			t.Errorf("list of %s = nil error", bad)
+		}
+	}
+}
+
+// TestDecodeRecordReturned: an answer's Returned names exactly the fields its body carried, so
+// that state keeps the planned value of a field the platform left out.
+func TestDecodeRecordReturned(t *testing.T) {
+	for body, want := range map[string][]platform.Field{
+		`{"id":"p","provider_id":"p","provider_name":"P","is_managed":false,"created_at":"t","updated_at":"u"}`: {
+			platform.FieldProviderID, platform.FieldName, platform.FieldManaged, platform.FieldCreatedAt, platform.FieldUpdatedAt},
+		`{"id":"p","extra_kwargs":{"base_url":"https://b"}}`: {platform.FieldBaseURL, platform.FieldExtraKwargs},
+		`{"id":"p","api_key":"sk-***"}`:                      nil,
+	} {
+		got, err := keywordsai.DecodeRecord([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Returned, platform.AllReturned(want...)) {
+			t.Errorf("Returned of %s = %v, want %v", body, got.Returned, want)
 		}
 	}
 }
@@ -724,7 +769,7 @@ func BenchmarkUpdateBody(b *testing.B) {
 		Values: platform.Record{Name: "N", APIKey: "k", BaseURL: "https://b", ExtraKwargs: map[string]any{"timeout": 90}},
 	}
 	for b.Loop() {
-		if _, err := keywordsai.UpdateBody(p); err != nil {
+		if _, err := updateBody(p); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platformtest"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
@@ -75,7 +76,7 @@ func TestClientLifecycle(t *testing.T) {
 	ctx := t.Context()
 	c, srv := newClient(t)
 
-	created, err := platform.CreateRecord(ctx, c, platform.Record{
+	created, err := platform.Create(ctx, c, platform.Record{
 		ModelProvider: "bedrock",
 		Enabled:       boolPtr(false),
 		Credentials:   map[string]string{"aws_access_key_id": "AKIAEXAMPLE", "aws_secret_access_key": "wJalr-secret", "region": "us-east-1"},
@@ -83,17 +84,20 @@ func TestClientLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The masked credentials the platform echoes are never read.
 	want := platform.Record{
 		ID: "amazon-bedrock", ModelProvider: "bedrock", Enabled: boolPtr(false),
-		MaskedCredentials: map[string]string{"aws_access_key_id": "***", "aws_secret_access_key": "wJalr-***", "region": "us-***"},
+		Returned: platform.AllReturned(platform.FieldModelProvider, platform.FieldEnabled),
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("Create = %+v, want %+v", created, want)
 	}
+	// The existence check (a list), then the create.
 	entries := srv.Requests()
-	if len(entries) != 1 || entries[0].Method != http.MethodPost || entries[0].Path != "/api/v1/llm-providers" {
-		t.Fatalf("create request = %+v, want POST /api/v1/llm-providers", entries)
+	if len(entries) != 2 || entries[0].Method != http.MethodGet || entries[1].Method != http.MethodPost || entries[1].Path != "/api/v1/llm-providers" {
+		t.Fatalf("create requests = %+v, want GET then POST /api/v1/llm-providers", entries)
 	}
+	entries = entries[1:]
 	wantBody := map[string]any{
 		"provider": "amazon-bedrock", "enabled": false,
 		"credentials": map[string]any{"aws_access_key_id": "AKIAEXAMPLE", "aws_secret_access_key": "wJalr-secret", "region": "us-east-1"},
@@ -112,7 +116,7 @@ func TestClientLifecycle(t *testing.T) {
 		}
 	}
 
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-openai-key"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-openai-key"}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := c.List(ctx, platform.ListOptions{})
@@ -120,18 +124,18 @@ func TestClientLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].ID != "amazon-bedrock" || list[1].ID != "openai" || list[1].ModelProvider != "openai" ||
-		list[1].Enabled == nil || !*list[1].Enabled || list[1].MaskedCredentials["api_key"] != "sk-***" {
+		list[1].Enabled == nil || !*list[1].Enabled || list[1].APIKey != "" {
 		t.Errorf("List = %+v", list)
 	}
 
-	updated, err := c.Update(ctx, platform.Ref{ID: "bedrock"}, platform.Patch{
+	updated, err := platformtest.Update(ctx, c, platform.Ref{ID: "bedrock"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldEnabled},
 		Values: platform.Record{ModelProvider: "bedrock", Enabled: boolPtr(true)},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.ID != "amazon-bedrock" || updated.Enabled == nil || !*updated.Enabled || updated.MaskedCredentials["region"] != "us-***" {
+	if updated.ID != "amazon-bedrock" || updated.Enabled == nil || !*updated.Enabled || updated.Credentials != nil {
 		t.Errorf("Update = %+v", updated)
 	}
 
@@ -151,7 +155,7 @@ func TestClientLifecycle(t *testing.T) {
 func TestClientReadNeverFillsSecrets(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	created, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-new-api-key", Credentials: map[string]string{"organization": "org-new-org-id"}})
+	created, err := platform.Create(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-new-api-key", Credentials: map[string]string{"organization": "org-new-org-id"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +166,6 @@ func TestClientReadNeverFillsSecrets(t *testing.T) {
 	for _, r := range []platform.Record{created, got} {
 		if r.APIKey != "" || r.Credentials != nil || r.Secret != "" {
 			t.Errorf("a read filled a secret: %+v", r)
-		}
-		if want := map[string]string{"api_key": "sk-***", "organization": "org-***"}; !reflect.DeepEqual(r.MaskedCredentials, want) {
-			t.Errorf("MaskedCredentials = %v, want %v", r.MaskedCredentials, want)
 		}
 	}
 }
@@ -189,11 +190,11 @@ func TestClientPartialUpdateSendsOnlyPatchedFields(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, srv := newClient(t)
-			if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-first-key"}); err != nil {
+			if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-first-key"}); err != nil {
 				t.Fatal(err)
 			}
 			srv.ClearRequests()
-			rec, err := c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{Fields: tc.fields, Values: values})
+			rec, err := platformtest.Update(ctx, c, platform.Ref{ID: "openai"}, platform.Patch{Fields: tc.fields, Values: values})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,40 +215,35 @@ func TestClientPartialUpdateSendsOnlyPatchedFields(t *testing.T) {
 func TestClientEmptyPatchSendsNoUpdate(t *testing.T) {
 	ctx := t.Context()
 	c, srv := newClient(t)
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "anthropic", Enabled: boolPtr(false)}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "anthropic", Enabled: boolPtr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	srv.ClearRequests()
-	rec, err := c.Update(ctx, platform.Ref{ID: "anthropic"}, platform.Patch{})
-	if err != nil {
-		t.Fatal(err)
+	if _, err := c.Update(ctx, platform.Ref{ID: "anthropic"}, platform.Patch{}); err == nil {
+		t.Error("an empty patch was sent")
 	}
-	if rec.ID != "anthropic" || rec.Enabled == nil || *rec.Enabled {
-		t.Errorf("Update(empty) = %+v", rec)
-	}
-	entries := srv.Requests()
-	if len(entries) != 1 || entries[0].Method != http.MethodGet || entries[0].Path != "/api/v1/llm-provider/anthropic" {
-		t.Errorf("requests = %+v, want only GET /api/v1/llm-provider/anthropic", entries)
+	if entries := srv.Requests(); len(entries) != 0 {
+		t.Errorf("requests = %+v, want none", entries)
 	}
 }
 
 func TestClientRefusesBeforeAnyRequest(t *testing.T) {
 	ctx := t.Context()
 	c, srv := newClient(t)
-	_, err := c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{
+	_, err := platformtest.Update(ctx, c, platform.Ref{ID: "openai"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldModelProvider}, Values: platform.Record{ModelProvider: "anthropic"},
 	})
 	if err == nil || !strings.Contains(err.Error(), "model_provider cannot be changed in place") {
 		t.Errorf("Update(model_provider) error = %v", err)
 	}
-	_, err = c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{Fields: []platform.Field{platform.FieldBaseURL}, Values: platform.Record{BaseURL: "https://x"}})
+	_, err = platformtest.Update(ctx, c, platform.Ref{ID: "openai"}, platform.Patch{Fields: []platform.Field{platform.FieldBaseURL}, Values: platform.Record{BaseURL: "https://x"}})
 	if err == nil || !strings.Contains(err.Error(), "base_url is not supported by refactor") {
 		t.Errorf("Update(base_url) error = %v", err)
 	}
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not supported by refactor`) {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not supported by refactor`) {
 		t.Errorf("Create(mistral) error = %v", err)
 	}
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", Name: "x"}); err == nil || !strings.Contains(err.Error(), "name is not supported") {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "openai", Name: "x"}); err == nil || !strings.Contains(err.Error(), "name is not supported") {
 		t.Errorf("Create(name) error = %v", err)
 	}
 	if _, err := c.Get(ctx, platform.Ref{ID: "mistral"}); err == nil || !strings.Contains(err.Error(), `"mistral" is not a provider`) {
@@ -267,17 +263,21 @@ func TestClientRefusesBeforeAnyRequest(t *testing.T) {
 func TestClientDuplicateCreateIsConflict(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "xai"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "xai"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "xai"})
+	// The create flow's existence check finds the slug before any POST.
+	_, err := platform.Create(ctx, c, platform.Record{ModelProvider: "xai"})
+	var foreign *platform.ForeignRecordError
+	if !errors.As(err, &foreign) || foreign.ID != "xai" {
+		t.Fatalf("create of a taken slug = %v, want a foreign record", err)
+	}
+	// The platform's own refusal, when the POST goes out all the same.
+	_, err = c.Create(ctx, platform.Record{ModelProvider: "xai"})
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindConflict || apiErr.Status != 409 || apiErr.Code != "CONFLICT" ||
 		apiErr.Message != "Configuration already exists for provider: xai" || apiErr.Platform != refactor.Name {
 		t.Errorf("conflict error = %+v", apiErr)
-	}
-	if !platform.IsConflict(err) {
-		t.Error("IsConflict = false")
 	}
 }
 
@@ -318,11 +318,11 @@ func TestClientErrorEnvelopesDecodeIntoTypedErrors(t *testing.T) {
 func TestClientValidationErrorFromPlatform(t *testing.T) {
 	ctx := t.Context()
 	c, _ := newClient(t)
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "openai"}); err != nil {
 		t.Fatal(err)
 	}
 	// An empty credential key passes the client and is refused by the platform in its envelope.
-	_, err := c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{
+	_, err := platformtest.Update(ctx, c, platform.Ref{ID: "openai"}, platform.Patch{
 		Fields: []platform.Field{platform.FieldCredentials}, Values: platform.Record{Credentials: map[string]string{"": "v"}},
 	})
 	apiErr := asAPIError(t, err)
@@ -339,7 +339,7 @@ func TestClientGetMissingIsNotFound(t *testing.T) {
 		apiErr.Message != "No configuration found for provider: google" || apiErr.Path != "/v1/llm-provider/google" {
 		t.Errorf("error = %+v", apiErr)
 	}
-	_, err = c.Update(t.Context(), platform.Ref{ID: "google"}, platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: platform.Record{Enabled: boolPtr(true)}})
+	_, err = platformtest.Update(t.Context(), c, platform.Ref{ID: "google"}, platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: platform.Record{Enabled: boolPtr(true)}})
 	if !platform.IsNotFound(err) {
 		t.Errorf("Update of a missing record: %v, want not found", err)
 	}
@@ -384,7 +384,7 @@ func TestClientFindExisting(t *testing.T) {
 	if _, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "azure_openai"}); err != nil || found {
 		t.Fatalf("FindExisting before create = %v, %v; want false, nil", found, err)
 	}
-	if _, err := platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "azure_openai", APIKey: "az-key-1234"}); err != nil {
+	if _, err := platform.Create(ctx, c, platform.Record{ModelProvider: "azure_openai", APIKey: "az-key-1234"}); err != nil {
 		t.Fatal(err)
 	}
 	rec, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "azure_openai", APIKey: "ignored"})
@@ -407,7 +407,7 @@ func TestClientCreateIsNotIdempotent(t *testing.T) {
 	if err := srv.SetFaults([]mockserver.FaultRule{{Method: "POST", Path: "/api/v1/llm-providers", Drop: true, Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = platform.CreateRecord(ctx, c, platform.Record{ModelProvider: "openai", APIKey: "sk-dropped-key"})
+	_, err = c.Create(ctx, platform.Record{ModelProvider: "openai", APIKey: "sk-dropped-key"})
 	if !errors.Is(err, platform.ErrAmbiguous) {
 		t.Fatalf("Create with a dropped answer = %v, want ambiguous", err)
 	}
@@ -425,7 +425,7 @@ func TestClientCreateIsNotIdempotent(t *testing.T) {
 	}
 	// The platform did process it: FindExisting adopts it.
 	rec, found, err := platform.FindExisting(ctx, c, platform.Record{ModelProvider: "openai"})
-	if err != nil || !found || rec.MaskedCredentials["api_key"] != "sk-***" {
+	if err != nil || !found || rec.ID != "openai" {
 		t.Errorf("FindExisting after the ambiguous create = %+v, %v, %v", rec, found, err)
 	}
 }
@@ -455,8 +455,8 @@ func TestClientErrorTextNeverHoldsSecrets(t *testing.T) {
 	secrets := []string{"sk-echoed-secret-123", "wJalr-echoed-secret", testToken}
 	rec := platform.Record{ModelProvider: "openai", APIKey: secrets[0], Credentials: map[string]string{"organization": secrets[1]}}
 
-	_, createErr := platform.CreateRecord(ctx, c, rec)
-	_, updateErr := c.Update(ctx, platform.Ref{ID: "openai"}, platform.Patch{Fields: []platform.Field{platform.FieldAPIKey}, Values: rec})
+	_, createErr := platform.Create(ctx, c, rec)
+	_, updateErr := platformtest.Update(ctx, c, platform.Ref{ID: "openai"}, platform.Patch{Fields: []platform.Field{platform.FieldAPIKey}, Values: rec})
 	for _, err := range []error{createErr, updateErr} {
 		apiErr := asAPIError(t, err)
 		if apiErr.Kind != platform.KindValidation || !strings.Contains(apiErr.Message, platform.RedactedMarker) {
@@ -471,7 +471,7 @@ func TestClientErrorTextNeverHoldsSecrets(t *testing.T) {
 
 	// A 2xx answer the client cannot decode is a DecodeError, also without secrets.
 	c = clientFor(t, echoServer(t, http.StatusOK), testToken)
-	_, err := platform.CreateRecord(ctx, c, rec)
+	_, err := platform.Create(ctx, c, rec)
 	var decodeErr *platform.DecodeError
 	if !errors.As(err, &decodeErr) || decodeErr.Platform != refactor.Name || decodeErr.Path != "/v1/llm-providers" {
 		t.Fatalf("Create with an undecodable answer = %v (%T), want a DecodeError", err, err)
@@ -502,7 +502,7 @@ func TestClientListAcceptsWrappedArrays(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list) != 1 || list[0].ID != "openai" || list[0].MaskedCredentials["api_key"] != "sk-***" {
+			if len(list) != 1 || list[0].ID != "openai" || list[0].APIKey != "" {
 				t.Errorf("List = %+v", list)
 			}
 		})

@@ -4,7 +4,7 @@
 // There is one configuration per provider slug, and the slug is the record's id. Create and list
 // use the plural path /v1/llm-providers; read, update and delete use the singular
 // /v1/llm-provider/{provider}. Credentials are write-only: the platform echoes them masked
-// ("sk-***"), which the client keeps as evidence in MaskedCredentials and never writes back.
+// ("sk-***"), which the client ignores, so a masked value is never written back.
 package refactor
 
 import (
@@ -21,13 +21,13 @@ const (
 	itemPrefix                   = "/v1/llm-provider"
 )
 
-// Spec is everything that sets refactor apart.
+// Spec is refactor's attributes, for the schema, validation and docs.
 var Spec = platform.Spec{
-	Name: Name, Title: "re-factor.ai / psci.ai", Noun: "LLM provider configuration",
+	Name: Name, Noun: "LLM provider configuration",
 	IDDoc: "the provider slug (e.g. `amazon-bedrock`)", IDExample: "openai",
 	DefaultEndpoint: "https://api.psci.ai/api", EndpointExample: "https://api.psci.ai/api",
 	// One configuration per provider slug: the model provider is the id.
-	UniqueKey: platform.FieldModelProvider, UniqueKeyIsID: true,
+	UniqueKey:      platform.FieldModelProvider,
 	ModelProviders: []string{"openai", "anthropic", "google_ai", "vertex", "azure_openai", "bedrock", "xai"},
 	ModelProviderWire: map[string]string{
 		"openai": "openai", "anthropic": "anthropic", "google_ai": "google", "vertex": "google-vertex",
@@ -38,8 +38,8 @@ var Spec = platform.Spec{
 		platform.FieldModelProvider: {Wire: "path {provider}", Required: true, Replace: true},
 		platform.FieldEnabled:       {Wire: "enabled"},
 		// Both travel in one credentials object, sent whole: an emptied one clears them.
-		platform.FieldAPIKey: {Wire: "credentials.api_key", Clearable: true, NotReturned: true},
-		platform.FieldCredentials: {Wire: "credentials (other keys)", Clearable: true, NotReturned: true,
+		platform.FieldAPIKey: {Wire: "credentials.api_key", Clearable: true, MayOmit: true},
+		platform.FieldCredentials: {Wire: "credentials (other keys)", Clearable: true, MayOmit: true,
 			Doc: "every credential except `api_key`, which has its own attribute"},
 	},
 }

@@ -32,19 +32,13 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 	return body, nil
 }
 
-// UpdateBody maps a patch to the body of PUT /v1/llm-provider/{provider}: exactly the wire
-// fields the patch touches. A change of api_key or credentials sends the whole credentials
-// object, because the platform does not say whether it merges a partial one. model_provider
-// is the record's identity (the path) and cannot change in place.
-func UpdateBody(p platform.Patch) (map[string]any, error) {
-	return Spec.UpdateBody(p, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
-		if f == platform.FieldEnabled && v.Enabled == nil {
-			// enabled is not nullable: a cleared value means the platform default, which is true.
-			body["enabled"] = true
-			return true, nil
-		}
-		return mapBody(f, v, body)
-	})
+// UpdateBody maps a change to the body of PUT /v1/llm-provider/{provider}: exactly the wire
+// fields it touches. A change of api_key or credentials sends the whole credentials object,
+// because the platform does not say whether it merges a partial one. model_provider is the
+// record's identity (the path) and cannot change in place.
+func UpdateBody(_, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
+	body, err := Spec.UpdateBody(planned, fields, mapBody)
+	return body, fields, err
 }
 
 // mapBody maps model_provider to the provider slug, and api_key and credentials to the one
@@ -77,18 +71,17 @@ func wireCredentials(r platform.Record) (map[string]string, error) {
 	return out, nil
 }
 
-// wireRecord is the answer {provider, enabled, credentials(masked)}. Credentials is raw so that
-// a non-string value is skipped instead of failing the whole record; Data catches a wrapper.
+// wireRecord is the answer {provider, enabled, credentials(masked)}. The masked credentials are
+// not decoded at all; Data catches a wrapper.
 type wireRecord struct {
-	Provider    *string                    `json:"provider"`
-	Enabled     *bool                      `json:"enabled"`
-	Credentials map[string]json.RawMessage `json:"credentials"`
-	Data        json.RawMessage            `json:"data"`
+	Provider *string         `json:"provider"`
+	Enabled  *bool           `json:"enabled"`
+	Data     json.RawMessage `json:"data"`
 }
 
 // DecodeRecord decodes one configuration. It also accepts the object wrapped in {"data": {...}},
-// which some versions of such APIs return. The masked credentials go to MaskedCredentials only:
-// secrets are never read back into APIKey or Credentials.
+// which some versions of such APIs return. The masked credentials are ignored: secrets are never
+// read back.
 func DecodeRecord(body []byte) (platform.Record, error) {
 	var w wireRecord
 	if err := json.Unmarshal(body, &w); err != nil {
@@ -140,16 +133,10 @@ func (w wireRecord) Record() (platform.Record, error) {
 		ID:            *w.Provider,
 		ModelProvider: Spec.ModelProviderFromWire(*w.Provider),
 		Enabled:       w.Enabled,
+		Returned:      map[platform.Field]bool{platform.FieldModelProvider: true},
 	}
-	for k, raw := range w.Credentials {
-		var masked string
-		if json.Unmarshal(raw, &masked) != nil {
-			continue
-		}
-		if rec.MaskedCredentials == nil {
-			rec.MaskedCredentials = map[string]string{}
-		}
-		rec.MaskedCredentials[k] = masked
+	if w.Enabled != nil {
+		rec.Returned[platform.FieldEnabled] = true
 	}
 	return rec, nil
 }

@@ -1,7 +1,6 @@
 package refactor_test
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,6 +81,12 @@ func TestCreateBodyDoesNotAliasCredentials(t *testing.T) {
 	}
 }
 
+// updateBody is refactor.UpdateBody of a patch's fields and values.
+func updateBody(p platform.Patch) (map[string]any, error) {
+	body, _, err := refactor.UpdateBody(platform.Record{}, p.Values, p.Fields)
+	return body, err
+}
+
 func TestUpdateBody(t *testing.T) {
 	values := platform.Record{ModelProvider: "openai", Enabled: boolPtr(false), APIKey: "sk-new", Credentials: map[string]string{"organization": "org-new"}}
 	cases := []struct {
@@ -92,7 +97,8 @@ func TestUpdateBody(t *testing.T) {
 	}{
 		{name: "empty patch", patch: platform.Patch{Values: values}, want: map[string]any{}},
 		{name: "enabled", patch: platform.Patch{Fields: []platform.Field{platform.FieldEnabled}, Values: values}, want: map[string]any{"enabled": false}},
-		{name: "cleared enabled goes back to the default", patch: platform.Patch{Fields: []platform.Field{platform.FieldEnabled}}, want: map[string]any{"enabled": true}},
+		// The plan sets enabled back to the documented default when it leaves the configuration.
+		{name: "cleared enabled", patch: platform.Patch{Fields: []platform.Field{platform.FieldEnabled}}, wantErr: "enabled cannot be cleared"},
 		{
 			name:  "api key sends the full credentials object",
 			patch: platform.Patch{Fields: []platform.Field{platform.FieldAPIKey}, Values: values},
@@ -124,7 +130,7 @@ func TestUpdateBody(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := refactor.UpdateBody(tc.patch)
+			got, err := updateBody(tc.patch)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
@@ -141,17 +147,19 @@ func TestUpdateBody(t *testing.T) {
 	}
 }
 
-// TestUpdateBodyFromDiff checks the body produced from the core's Diff, as the resource does it.
-func TestUpdateBodyFromDiff(t *testing.T) {
-	prior := platform.Record{ID: "openai", ModelProvider: "openai", Enabled: boolPtr(true), APIKey: "sk-old"}
-	planned := prior
-	planned.Enabled = boolPtr(false)
-	body, err := refactor.UpdateBody(platform.Diff(prior, planned))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[string]any{"enabled": false}; !reflect.DeepEqual(body, want) {
-		t.Errorf("body = %v, want %v (an unchanged secret is never re-sent)", body, want)
+// TestDecodeRecordReturned: Returned names the fields the answer carried, enabled only when present.
+func TestDecodeRecordReturned(t *testing.T) {
+	for body, want := range map[string][]platform.Field{
+		`{"provider":"openai","enabled":false,"credentials":{}}`: {platform.FieldModelProvider, platform.FieldEnabled},
+		`{"provider":"google"}`:                                  {platform.FieldModelProvider},
+	} {
+		got, err := refactor.DecodeRecord([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Returned, platform.AllReturned(want...)) {
+			t.Errorf("Returned of %s = %v, want %v", body, got.Returned, want)
+		}
 	}
 }
 
@@ -165,7 +173,7 @@ func TestDecodeRecord(t *testing.T) {
 		{
 			name: "seed success response",
 			body: `{"provider":"openai","enabled":true,"credentials":{"api_key":"sk-***"}}`,
-			want: platform.Record{ID: "openai", ModelProvider: "openai", Enabled: boolPtr(true), MaskedCredentials: map[string]string{"api_key": "sk-***"}},
+			want: platform.Record{ID: "openai", ModelProvider: "openai", Enabled: boolPtr(true)},
 		},
 		{
 			name: "seed example with empty credentials",
@@ -175,7 +183,7 @@ func TestDecodeRecord(t *testing.T) {
 		{
 			name: "wire slug maps to canonical",
 			body: `{"provider":"amazon-bedrock","enabled":false,"credentials":{"region":"us-***","aws_access_key_id":"***"}}`,
-			want: platform.Record{ID: "amazon-bedrock", ModelProvider: "bedrock", Enabled: boolPtr(false), MaskedCredentials: map[string]string{"region": "us-***", "aws_access_key_id": "***"}},
+			want: platform.Record{ID: "amazon-bedrock", ModelProvider: "bedrock", Enabled: boolPtr(false)},
 		},
 		{name: "google", body: `{"provider":"google"}`, want: platform.Record{ID: "google", ModelProvider: "google_ai"}},
 		{name: "azure", body: `{"provider":"azure","enabled":true}`, want: platform.Record{ID: "azure", ModelProvider: "azure_openai", Enabled: boolPtr(true)}},
@@ -183,7 +191,7 @@ func TestDecodeRecord(t *testing.T) {
 		{
 			name: "unknown fields and non-string credentials are ignored",
 			body: `{"provider":"xai","enabled":true,"credentials":{"api_key":"xai-***","n":3},"created_at":"2025-01-01","extra":{"a":[1]}}`,
-			want: platform.Record{ID: "xai", ModelProvider: "xai", Enabled: boolPtr(true), MaskedCredentials: map[string]string{"api_key": "xai-***"}},
+			want: platform.Record{ID: "xai", ModelProvider: "xai", Enabled: boolPtr(true)},
 		},
 		{name: "wrapped in data", body: `{"data":{"provider":"anthropic","enabled":false}}`, want: platform.Record{ID: "anthropic", ModelProvider: "anthropic", Enabled: boolPtr(false)}},
 		{name: "malformed", body: `{"provider":"openai"`, wantErr: "unexpected end"},
@@ -194,7 +202,8 @@ func TestDecodeRecord(t *testing.T) {
 		{name: "empty provider", body: `{"provider":""}`, wantErr: "has no provider"},
 		{name: "provider wrong type", body: `{"provider":1}`, wantErr: "cannot unmarshal number"},
 		{name: "enabled wrong type", body: `{"provider":"openai","enabled":"yes"}`, wantErr: "cannot unmarshal string"},
-		{name: "credentials wrong type", body: `{"provider":"openai","credentials":"sk-***"}`, wantErr: "cannot unmarshal string"},
+		// The masked credentials are never decoded, whatever their shape.
+		{name: "credentials of another shape", body: `{"provider":"openai","credentials":"sk-***"}`, want: platform.Record{ID: "openai", ModelProvider: "openai"}},
 		{name: "data not an object", body: `{"data":[1]}`, wantErr: "has no provider"},
 	}
 	for _, tc := range cases {
@@ -209,6 +218,7 @@ func TestDecodeRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			got.Returned = nil // What the answer carried is checked by TestDecodeRecordReturned.
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("DecodeRecord = %+v, want %+v", got, tc.want)
 			}
@@ -266,7 +276,7 @@ func TestDecodeList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := platform.Record{ID: "openai", ModelProvider: "openai", Enabled: boolPtr(true), MaskedCredentials: map[string]string{"api_key": "sk-***"}}
+	want := platform.Record{ID: "openai", ModelProvider: "openai", Enabled: boolPtr(true), Returned: platform.AllReturned(platform.FieldModelProvider, platform.FieldEnabled)}
 	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("item = %+v, want %+v", got[0], want)
 	}
@@ -319,9 +329,6 @@ func FuzzDecodeRecord(f *testing.F) {
 		if rec.APIKey != "" || rec.Credentials != nil {
 			t.Errorf("decoded a secret from %q", body)
 		}
-		if _, err := json.Marshal(rec.MaskedCredentials); err != nil {
-			t.Error(err)
-		}
 	})
 }
 
@@ -361,7 +368,7 @@ func BenchmarkUpdateBody(b *testing.B) {
 		},
 	}
 	for b.Loop() {
-		if _, err := refactor.UpdateBody(patch); err != nil {
+		if _, err := updateBody(patch); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,0 +1,315 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
+)
+
+// foreignRecord makes, out of band as another team would, a record with the same unique key as
+// the platform's resourceCases configuration, and returns its id and its unique key.
+func (m *testMock) foreignRecord(t *testing.T, p platform.Name) (id, key string) {
+	t.Helper()
+	switch p {
+	case refactor.Name:
+		m.call(t, http.MethodPost, "/api/v1/llm-providers", map[string]any{"provider": "openai", "enabled": false, "credentials": map[string]any{"api_key": "sk-theirs"}})
+		return "openai", "openai"
+	case flashback.Name:
+		out := m.call(t, http.MethodPost, "/ai/llm", map[string]any{
+			"name": "fb-primary", "aiType": "ANTHROPIC", "endpoint": "https://theirs.example.com", "workspaceId": "ws-alpha", "key": "theirs", "secret": "theirs",
+		})
+		return fmt.Sprint(out["aiLlmId"]), "fb-primary"
+	case barndoor.Name:
+		out := m.call(t, http.MethodPost, "/api/llm-gateway/admin/providers", map[string]any{
+			"name": "BD-Primary", "model_provider": "anthropic", "base_url": "https://theirs.example.com", "api_key": "theirs",
+		})
+		return fmt.Sprint(out["id"]), "BD-Primary"
+	case keywordsai.Name:
+		m.call(t, http.MethodPost, "/api/providers/", map[string]any{"provider_id": "kw-primary", "provider_name": "Theirs", "api_key": "theirs"})
+		return "kw-primary", "kw-primary"
+	}
+	t.Fatalf("no foreign record for %s", p)
+	return "", ""
+}
+
+// writesTo lists the journaled updates and deletes whose path names the record id.
+func (m *testMock) writesTo(id string) []mockserver.Entry {
+	var out []mockserver.Entry
+	for _, e := range m.writes() {
+		if e.Method == http.MethodPost {
+			continue
+		}
+		for _, segment := range strings.Split(strings.Trim(e.Path, "/"), "/") {
+			if segment == id {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// noForeignWrites checks that no update or delete ever reached the record made out of band.
+func noForeignWrites(m *testMock, id string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if w := m.writesTo(id); len(w) > 0 {
+			return fmt.Errorf("%d updates or deletes reached the record made outside Terraform (%s): %+v", len(w), id, w)
+		}
+		return nil
+	}
+}
+
+// TestAccLLMProviderResource_foreignRecordIsNeverTakenOver: a record made outside Terraform with
+// the same unique key, then an apply whose first create answers 500 without being processed. The
+// create fails with the record's import block, state stays without it, and no update or delete
+// ever reaches it, not even from the destroy at the end of the test.
+func TestAccLLMProviderResource_foreignRecordIsNeverTakenOver(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			id, key := m.foreignRecord(t, tc.platform)
+			if err := m.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodPost, Path: "*", Status: http.StatusInternalServerError, Count: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             noForeignWrites(m, id),
+				Steps: []resource.TestStep{{
+					Config: m.providerConfig(tc.platform) + renderResource(tc.base),
+					ExpectError: phrases("Existing Record Not Taken Over", "Create on the "+string(tc.platform)+" platform found", id,
+						"it existed before this create", "It was neither changed nor taken into state",
+						"import {", "to = llm_provider.ADDRESS", fmt.Sprintf("id = %q", id), "}",
+						"terraform import 'llm_provider.ADDRESS' '"+id+"'"),
+				}},
+			})
+			if w := m.writesTo(id); len(w) > 0 {
+				t.Fatalf("writes reached the foreign record: %+v", w)
+			}
+			if got := m.platformKeys(t, tc.platform); !slices.Equal(got, []string{key}) {
+				t.Fatalf("platform holds %v, want only the foreign record %q", got, key)
+			}
+		})
+	}
+}
+
+// TestAccLLMProviderResource_requiredAttributeCannotBeRemoved: removing a required attribute from
+// an existing record's configuration is a plan-time error naming it, and no request is sent.
+func TestAccLLMProviderResource_requiredAttributeCannotBeRemoved(t *testing.T) {
+	for _, tc := range resourceCases() {
+		spec := mustSpec(t, tc.platform)
+		var required platform.Field
+		for _, f := range spec.SupportedFields() {
+			if spec.Fields[f].Required && !slices.Contains(platform.SecretFields, f) && !spec.Fields[f].Replace {
+				required = f
+				break
+			}
+		}
+		if required == "" {
+			// refactor's only required attribute, model_provider, is its id: removing it is a replace
+			// the create then refuses at plan time, which TestAccLLMProviderResource_invalidConfig covers.
+			continue
+		}
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			var writes int
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
+				Steps: []resource.TestStep{
+					{
+						Config: m.providerConfig(tc.platform) + renderResource(tc.base),
+						Check:  func(*terraform.State) error { writes = len(m.writes()); return nil },
+					},
+					{
+						Config:   m.providerConfig(tc.platform) + renderResource(with(tc.base, nil, string(required))),
+						PlanOnly: true,
+						ExpectError: phrases("Missing Required Attribute", fmt.Sprintf("requires %q (its %s field)", required, spec.Fields[required].Wire),
+							"It cannot be removed from the configuration of an existing record"),
+					},
+					{
+						Config: m.providerConfig(tc.platform) + renderResource(tc.base),
+						Check: func(*terraform.State) error {
+							if got := len(m.writes()); got != writes {
+								return fmt.Errorf("%d write requests after the refused plan, want none", got-writes)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// destroyedAll checks that the platform holds no record after destroy.
+func destroyedAll(t *testing.T, m *testMock, p platform.Name) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := m.platformKeys(t, p); len(left) != 0 {
+			return fmt.Errorf("destroy left %v on %s", left, p)
+		}
+		return nil
+	}
+}
+
+// TestAccLLMProviderResource_enabledRemovedEnablesAgain: enabled defaults to the platforms'
+// documented true, so removing enabled = false from the configuration plans and sends
+// enabled = true, and the plan after it is empty.
+func TestAccLLMProviderResource_enabledRemovedEnablesAgain(t *testing.T) {
+	for _, tc := range resourceCases() {
+		if !mustSpec(t, tc.platform).Supports(platform.FieldEnabled) {
+			continue
+		}
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t)
+			disabled := with(tc.base, map[string]string{"enabled": "false"})
+			removed := with(tc.base, nil, "enabled")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
+				Steps: []resource.TestStep{
+					{
+						Config: m.providerConfig(tc.platform) + renderResource(disabled),
+						Check: resource.ComposeTestCheckFunc(
+							resource.TestCheckResourceAttr(testResource, "enabled", "false"),
+							func(*terraform.State) error { m.srv.ClearRequests(); return nil },
+						),
+					},
+					{
+						Config: m.providerConfig(tc.platform) + renderResource(removed),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+						}},
+						Check: resource.ComposeTestCheckFunc(
+							resource.TestCheckResourceAttr(testResource, "enabled", "true"),
+							expectOneUpdate(m, "enabled"),
+							func(*terraform.State) error {
+								w := m.writes()[0]
+								if !strings.Contains(string(w.Body), `"enabled":true`) {
+									return fmt.Errorf("update body %s, want enabled true", w.Body)
+								}
+								return nil
+							},
+						),
+					},
+					{
+						Config:           m.providerConfig(tc.platform) + renderResource(removed),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// phrases matches diagnostics text holding each phrase in order, wherever Terraform wraps its lines.
+func phrases(ps ...string) *regexp.Regexp {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+// TestAccLLMProviderResource_createAnsweredAfterTheDeadline: the platform carries the create out,
+// but its answer comes only after the resource's create timeout. The create is ambiguous, not lost:
+// the record is looked up on a deadline of its own and kept in state, and it is never created twice.
+func TestAccLLMProviderResource_createAnsweredAfterTheDeadline(t *testing.T) {
+	for _, tc := range resourceCases() {
+		t.Run(string(tc.platform), func(t *testing.T) {
+			t.Parallel()
+			release := make(chan struct{})
+			var creates atomic.Int32
+			holdFirstCreate := func(e mockserver.Entry) {
+				// Only the first create's answer is held; any other passes at once.
+				if e.Method == http.MethodPost && e.Status < 300 && creates.Add(1) == 1 {
+					<-release
+				}
+			}
+			m := newTestMock(t, mockserver.WithBeforeAnswer(holdFirstCreate))
+			t.Cleanup(func() { close(release) }) // Runs before the mock closes: cleanups run last first.
+			cfg := m.providerConfig(tc.platform) + strings.TrimSuffix(renderResource(tc.base), "}\n") + "  timeouts {\n    create = \"2s\"\n  }\n}\n"
+			var id string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						Check: resource.ComposeTestCheckFunc(stateID(&id), func(*terraform.State) error {
+							// The held create is journaled only once its answer is released, so the hook counts.
+							if posts := creates.Load(); posts != 1 {
+								return fmt.Errorf("%d creates, want exactly one", posts)
+							}
+							if keys := m.platformKeys(t, tc.platform); len(keys) != 1 {
+								return fmt.Errorf("the platform holds %v, want the one record", keys)
+							}
+							return nil
+						}),
+					},
+					{
+						Config:           cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+			if id == "" {
+				t.Fatal("no record reached state")
+			}
+		})
+	}
+}
+
+// TestAccLLMProviderResource_keywordsaiUpsertOfAForeignRecord: another actor creates the same
+// provider_id between the existence check and the create, so keywordsai's create, an upsert,
+// changes their record and answers 200 instead of 201. The record is never stored, tainted or
+// not, the error gives its import block, and nothing else ever reaches it: no update, no delete.
+func TestAccLLMProviderResource_keywordsaiUpsertOfAForeignRecord(t *testing.T) {
+	// The other create is itself a POST through the same hook: the flag is set before it is sent,
+	// so it passes through.
+	var raced atomic.Bool
+	var m *testMock
+	raceIn := func(e mockserver.Entry) {
+		if e.Method == http.MethodPost && e.Path == "/api/providers/" && raced.CompareAndSwap(false, true) {
+			m.call(t, http.MethodPost, "/api/providers/", map[string]any{"provider_id": "kw-primary", "provider_name": "Theirs", "api_key": "theirs"})
+		}
+	}
+	m = newTestMock(t, mockserver.WithBeforeProcess(raceIn))
+	base := resourceCases()[3].base
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noForeignWrites(m, "kw-primary"),
+		Steps: []resource.TestStep{{
+			Config: m.providerConfig(keywordsai.Name) + renderResource(base),
+			ExpectError: phrases("Existing Record Not Taken Over", "custom provider kw-primary", "upsert", "answered HTTP 200",
+				"It was neither changed nor taken into state", `id = "kw-primary"`, "terraform import 'llm_provider.ADDRESS' 'kw-primary'"),
+		}},
+	})
+	if w := m.writesTo("kw-primary"); len(w) > 0 {
+		t.Fatalf("updates or deletes reached the foreign record: %+v", w)
+	}
+	if got := m.platformKeys(t, keywordsai.Name); !slices.Equal(got, []string{"kw-primary"}) {
+		t.Fatalf("platform holds %v, want only the foreign record", got)
+	}
+}
