@@ -47,6 +47,7 @@ func TestBenchSmoke(t *testing.T) {
 		if res.Platform != platforms[i] || res.Records != n {
 			t.Fatalf("result %d is %s with %d records, want %s with %d", i, res.Platform, res.Records, platforms[i], n)
 		}
+		oursPeak := int64(0)
 		for _, op := range Operations {
 			row := regexp.MustCompile(`(?m)^` + res.Platform + `\s+3\s+` + regexp.QuoteMeta(op.Label()) + `\s+` + cells + `\s+` + cells + `\s+` + ratio + `.*\s+` + ratio + `.*\s+(0|\d\.\d\d \()`)
 			if !row.MatchString(text) {
@@ -60,10 +61,14 @@ func TestBenchSmoke(t *testing.T) {
 				if m.Duration <= 0 || m.CPU <= 0 {
 					t.Errorf("%s %s %s: wall %v, CPU %v; want both measured", res.Platform, v, op, m.Duration, m.CPU)
 				}
-				// terraform_data starts no plugin. A floor's plugin can exit before the sampler's
-				// next scan for new processes at N = 3, so only ours must show a peak.
-				if (v == TFData && m.ProviderPeakKB != 0) || (v == Ours && m.ProviderPeakKB <= 0) {
-					t.Errorf("%s %s %s: provider peak %d KiB; want 0 for terraform_data and > 0 for ours", res.Platform, v, op, m.ProviderPeakKB)
+				// terraform_data starts no plugin. Any plugin, ours too on a loaded machine, can exit
+				// before the sampler's next scan for new processes at N = 3, so ours must show a
+				// peak in one operation at least (checked below), not in each.
+				if v == TFData && m.ProviderPeakKB != 0 {
+					t.Errorf("%s %s %s: provider peak %d KiB; want 0 for terraform_data, which starts no plugin", res.Platform, v, op, m.ProviderPeakKB)
+				}
+				if v == Ours {
+					oursPeak = max(oursPeak, m.ProviderPeakKB)
 				}
 				// The split is measured on Linux only; terraform_data reaps no provider.
 				if runtime.GOOS == "linux" && (m.TerraformCPU <= 0 || (v == TFData) != (m.ProviderCPU == 0) || m.TerraformCPU+m.ProviderCPU > m.CPU+50*time.Millisecond) {
@@ -79,6 +84,9 @@ func TestBenchSmoke(t *testing.T) {
 			if f := res.Ours()[op].Failures(); f > 0 {
 				t.Errorf("%s %s: %d answers were 429 or 5xx: %v", res.Platform, op, f, res.Ours()[op].Statuses)
 			}
+		}
+		if oursPeak <= 0 {
+			t.Errorf("%s: no operation saw our provider's memory peak; the sampler never found the plugin", res.Platform)
 		}
 		checkBudget(t, res.Platform, n, res.Ours())
 	}
@@ -106,12 +114,15 @@ func TestBenchSmoke(t *testing.T) {
 }
 
 // createListCalls is the one place that says how many list calls a create of N records may make
-// on each platform: the existence check before the first create is one list for the whole apply
-// on every platform (the proof that a record found after an ambiguous create is ours), and
-// flashback's read-backs of its id-only create answers add batched lists, at most one per record.
+// on each platform: the existence check before the first create is one list per workspace for
+// the whole apply on every platform (the proof that a record found after an ambiguous create is
+// ours), and flashback's read-backs of its id-only create answers add batched lists of their
+// workspace, at least one per workspace and at most one per record. The bench spreads flashback's
+// records over flashbackWorkspaces workspaces, and its list takes one workspace at a time.
 func createListCalls(platform string, n int) (least, most int) {
 	if platform == "flashback" {
-		return 2, 1 + n
+		workspaces := min(n, flashbackWorkspaces)
+		return 2 * workspaces, workspaces + n
 	}
 	return 1, 1
 }

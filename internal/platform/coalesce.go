@@ -22,7 +22,7 @@ import (
 // HTTP layer's request timeout and retries bound them as any request.
 func NewCoalescingClient(c Client) Client {
 	return &coalescingClient{
-		Client: c, lists: map[string]*listCall{}, known: map[string]*knownRecords{},
+		Client: c, lists: map[string]*listCall{}, known: map[string]*knownRecords{}, readBacks: map[string]*readBackQueue{},
 	}
 }
 
@@ -32,8 +32,10 @@ type coalescingClient struct {
 	generation uint64
 	lists      map[string]*listCall
 	// known holds, per workspace, the run's records for the existence checks.
-	known     map[string]*knownRecords
-	readBacks readBackQueue
+	known map[string]*knownRecords
+	// readBacks holds one read-back queue per workspace; creating counts the creates in flight.
+	readBacks map[string]*readBackQueue
+	creating  int
 	// joined, when set (tests), is called each time a reader has joined a shared list.
 	joined func()
 }
@@ -153,7 +155,7 @@ func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error)
 	c.invalidate()
 	defer c.invalidate()
 	c.mu.Lock()
-	c.readBacks.creating++
+	c.creating++
 	c.mu.Unlock()
 	created, err := c.Client.Create(ctx, r)
 	c.mu.Lock()
@@ -163,11 +165,11 @@ func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error)
 		made.ID = created.ID
 		c.knownIn(r.WorkspaceID).created = append(c.knownIn(r.WorkspaceID).created, made)
 	}
-	c.readBacks.creating--
-	// A create that needs no read-back (or failed) no longer holds back the list that the others'
+	c.creating--
+	// A create that needs no read-back (or failed) no longer holds back the lists that the others'
 	// read-backs wait for. One that needs it starts the list from its read-back, which joins first.
 	if err != nil || len(created.Returned) > 0 {
-		c.startReadBackIfReady()
+		c.startReadBacksIfReady()
 	}
 	return created, err
 }
@@ -245,19 +247,18 @@ func isDone(call *listCall) bool {
 	}
 }
 
-// readBackQueue batches the read-backs: at most one list in flight, and the reads that arrive
-// meanwhile wait for the next one. The next list starts when the one in flight has ended and no
-// create is still in flight: their read-backs are about to join it, so a whole wave of parallel
-// creates shares one list rather than each taking its own. A create that takes long (retries,
-// say) holds the others back at most readBackMaxWait. A list that began before a create finished
-// never serves that create's read-back. The lists span every workspace the token can see, so
-// creates in different workspaces share them too.
+// readBackQueue batches the read-backs of one workspace: at most one list in flight, and the
+// reads that arrive meanwhile wait for the next one. The next list starts when the one in flight
+// has ended and no create is still in flight: their read-backs are about to join it, so a whole
+// wave of parallel creates shares one list rather than each taking its own. A create that takes
+// long (retries, say) holds the others back at most readBackMaxWait. A list that began before a
+// create finished never serves that create's read-back. Each workspace has its own queue, since
+// a platform with workspaces lists one at a time (flashback's list requires its workspaceId).
 type readBackQueue struct {
+	workspace      string
 	inFlight, next *listCall
-	// creating counts the creates in flight; overdue is set when the next list has waited
-	// readBackMaxWait for them.
-	creating int
-	overdue  bool
+	// overdue is set when the next list has waited readBackMaxWait for the creates in flight.
+	overdue bool
 	// nextCtx is the context of the first read-back waiting for the next list.
 	nextCtx context.Context
 }
@@ -268,7 +269,11 @@ const readBackMaxWait = 250 * time.Millisecond
 // ReadBack reads a record its create just made, from a list that began after the create ended.
 func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error) {
 	c.mu.Lock()
-	q := &c.readBacks
+	q, ok := c.readBacks[ref.WorkspaceID]
+	if !ok {
+		q = &readBackQueue{workspace: ref.WorkspaceID}
+		c.readBacks[ref.WorkspaceID] = q
+	}
 	call := q.next
 	if call == nil {
 		call = &listCall{done: make(chan struct{})}
@@ -278,12 +283,12 @@ func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error
 			defer c.mu.Unlock()
 			if q.next == call {
 				q.overdue = true
-				c.startReadBackIfReady()
+				c.startReadBackIfReady(q)
 			}
 		})
 	}
 	call.waiters++
-	c.startReadBackIfReady()
+	c.startReadBackIfReady(q)
 	c.mu.Unlock()
 	if err := c.wait(ctx, call); err == nil {
 		for _, r := range call.records {
@@ -297,12 +302,19 @@ func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error
 	return c.Client.Get(ctx, ref)
 }
 
-// startReadBackIfReady starts the waiting read-back list when none is in flight and no create
-// that will join it is still running (or it waited long enough). The caller holds c.mu.
-func (c *coalescingClient) startReadBackIfReady() {
-	q := &c.readBacks
+// startReadBacksIfReady starts every workspace's waiting read-back list that is ready. The
+// caller holds c.mu.
+func (c *coalescingClient) startReadBacksIfReady() {
+	for _, q := range c.readBacks {
+		c.startReadBackIfReady(q)
+	}
+}
+
+// startReadBackIfReady starts the workspace's waiting read-back list when none is in flight and
+// no create that will join it is still running (or it waited long enough). The caller holds c.mu.
+func (c *coalescingClient) startReadBackIfReady(q *readBackQueue) {
 	call := q.next
-	if call == nil || q.inFlight != nil || (q.creating > 0 && !q.overdue) {
+	if call == nil || q.inFlight != nil || (c.creating > 0 && !q.overdue) {
 		return
 	}
 	listCtx, cancel := context.WithCancel(context.WithoutCancel(q.nextCtx))
@@ -312,12 +324,12 @@ func (c *coalescingClient) startReadBackIfReady() {
 	}
 	q.inFlight, q.next, q.nextCtx = call, nil, nil
 	go func() {
-		call.records, call.err = c.Client.List(listCtx, ListOptions{})
+		call.records, call.err = c.Client.List(listCtx, ListOptions{WorkspaceID: q.workspace})
 		cancel()
 		close(call.done)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		q.inFlight = nil
-		c.startReadBackIfReady()
+		c.startReadBackIfReady(q)
 	}()
 }

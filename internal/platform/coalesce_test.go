@@ -560,7 +560,7 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	c := platform.NewCoalescingClient(fake)
 	// The existence checks' lists, one per workspace for the run, are taken first, so that the
 	// lists counted below are the read-backs'.
-	existing := existenceLists(t, c, "", "ws-0", "ws-1", "ws-2")
+	existing := existenceLists(t, c, "")
 	gate := fake.gate(existing + 1)
 
 	// The first read-back holds its list in flight; the creates that finish meanwhile wait for the
@@ -578,8 +578,7 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("r%d", i)
-			// Records in different workspaces share the read-back lists too.
-			got, err := platform.Create(ctx, c, platform.Record{ID: id, Name: "n" + id, WorkspaceID: fmt.Sprintf("ws-%d", i%3)})
+			got, err := platform.Create(ctx, c, platform.Record{ID: id, Name: "n" + id})
 			if err != nil || got.Name != "n"+id {
 				t.Errorf("Create(%s) = %+v, %v; want it read back", id, got, err)
 			}
@@ -600,6 +599,43 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	}
 	if got := fake.gets.Load(); got != 0 {
 		t.Errorf("read-backs fell back to %d direct reads: a list that began before a create served its read-back", got)
+	}
+}
+
+// TestCoalesceReadBacksListTheirWorkspace: a platform with workspaces lists one workspace at a
+// time (flashback's list requires its workspaceId), so each read-back lists its own, and the
+// creates of one workspace share that list.
+func TestCoalesceReadBacksListTheirWorkspace(t *testing.T) {
+	ctx := context.Background()
+	fake := newFakeClient("idonly")
+	fake.createAnswersIDOnly = true
+	c := platform.NewCoalescingClient(fake)
+	existing := existenceLists(t, c, "ws-a", "ws-b")
+	var wg sync.WaitGroup
+	for i, ws := range []string{"ws-a", "ws-a", "ws-b", "ws-b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("r%d", i)
+			if got, err := platform.Create(ctx, c, platform.Record{ID: id, Name: "n" + id, WorkspaceID: ws}); err != nil || got.Name != "n"+id {
+				t.Errorf("Create(%s in %s) = %+v, %v; want it read back", id, ws, got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := fake.gets.Load(); got != 0 {
+		t.Errorf("read-backs fell back to %d direct reads: a list missed its workspace's records", got)
+	}
+	fake.mu.Lock()
+	opts := slices.Clone(fake.listOpts[existing:])
+	fake.mu.Unlock()
+	for _, o := range opts {
+		if o.WorkspaceID != "ws-a" && o.WorkspaceID != "ws-b" {
+			t.Errorf("a read-back listed %+v, want its workspace", o)
+		}
+	}
+	if len(opts) < 2 || len(opts) > 4 {
+		t.Errorf("read-back lists = %+v, want one or two per workspace", opts)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/go-version"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
-	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 )
 
 // cliVersion is the version the CLI reports (OpenTofu reports its own numbers).
@@ -129,7 +128,7 @@ func TestAccExamples_queryAdoptAll(t *testing.T) {
 	}
 	env := examplesTerraformEnv(t)
 	query := "list \"llm_provider\" \"all\" {\n  provider         = llm\n  include_resource = true\n}\n"
-	for _, name := range platforms.Names() {
+	for _, name := range platformNames() {
 		t.Run(string(name), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)

@@ -148,7 +148,7 @@ func TestAccExamples(t *testing.T) {
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
 		"list-resources/llm_provider/list-resource.tfquery.hcl", "list-resources/llm_provider/list-resource-filtered.tfquery.hcl",
 	}
-	for _, name := range platforms.Names() {
+	for _, name := range platformNames() {
 		want = append(want, "resources/llm_provider/"+string(name)+".tf")
 	}
 	for _, w := range want {
@@ -256,10 +256,10 @@ func checkImportScript(t *testing.T, src string) {
 		}
 		commands++
 	}
-	if commands != len(platforms.Names()) {
-		t.Errorf("import.sh has %d import commands, want one per platform (%d)", commands, len(platforms.Names()))
+	if commands != len(platformNames()) {
+		t.Errorf("import.sh has %d import commands, want one per platform (%d)", commands, len(platformNames()))
 	}
-	for _, name := range platforms.Names() {
+	for _, name := range platformNames() {
 		if !strings.Contains(src, "# "+string(name)+":") {
 			t.Errorf("import.sh does not explain the %s id (a comment starting `# %s:`)", name, name)
 		}
@@ -381,7 +381,7 @@ func TestAccExamples_importGenerateConfig(t *testing.T) {
 		barndoor.Name:   `model_provider\s+= "anthropic"`,
 		keywordsai.Name: `provider_id\s+= "acme-azure-openai"`,
 	}
-	for _, name := range platforms.Names() {
+	for _, name := range platformNames() {
 		t.Run(string(name), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)

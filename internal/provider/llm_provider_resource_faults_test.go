@@ -23,7 +23,6 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
-	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
@@ -86,7 +85,7 @@ var faultRules = []mockserver.FaultRule{
 // same faults leaves nothing behind.
 func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 	const count = 50
-	for _, p := range platforms.Names() {
+	for _, p := range platformNames() {
 		t.Run(string(p), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)

@@ -224,6 +224,10 @@ func (r *cliRun) stateNames() []string {
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		// OpenTofu killed mid-apply can leave the state file created but empty: no state.
+		return nil
+	}
 	var st struct {
 		Resources []struct {
 			Instances []struct {

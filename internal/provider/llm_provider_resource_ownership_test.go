@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
+	mockkeywordsai "github.com/llmconfig/terraform-provider-llm/internal/mockserver/keywordsai"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
@@ -311,5 +312,45 @@ func TestAccLLMProviderResource_keywordsaiUpsertOfAForeignRecord(t *testing.T) {
 	}
 	if got := m.platformKeys(t, keywordsai.Name); !slices.Equal(got, []string{"kw-primary"}) {
 		t.Fatalf("platform holds %v, want only the foreign record", got)
+	}
+}
+
+// TestAccLLMProviderResource_keywordsaiExtraKwargsReadBack: keywordsai answers extra_kwargs not
+// at all (older docs), without its secret keys (respan-api 0.1.29) or whole (0.1.4x). In every
+// case the plan after the apply is empty, state keeps exactly the configured object, and a key the
+// platform withholds is never a diff; an out-of-band change of a returned key is drift wherever the
+// platform returns the object, and cannot be seen where it does not.
+func TestAccLLMProviderResource_keywordsaiExtraKwargsReadBack(t *testing.T) {
+	const configured = `{"organization_token":"kw-extra-secret","timeout":60}`
+	for _, tc := range []struct {
+		mode       string
+		driftShows bool
+	}{
+		{mockkeywordsai.ExtraKwargsNone, false},
+		{mockkeywordsai.ExtraKwargsPartial, true},
+		{mockkeywordsai.ExtraKwargsFull, true},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIExtraKwargs: tc.mode}))
+			cfg := m.providerConfig(keywordsai.Name) + renderResource(with(resourceCases()[3].base,
+				map[string]string{"extra_kwargs": `jsonencode({ timeout = 60, organization_token = "kw-extra-secret" })`}))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
+				Steps: []resource.TestStep{
+					{Config: cfg, Check: resource.TestCheckResourceAttr("llm_provider.test", "extra_kwargs", configured)},
+					{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+					{
+						PreConfig: func() {
+							m.call(t, http.MethodPatch, "/api/providers/kw-primary/", map[string]any{
+								"extra_kwargs": map[string]any{"base_url": "https://kw.example.com/openai", "timeout": 90, "organization_token": "kw-extra-secret"},
+							})
+						},
+						Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: tc.driftShows,
+					},
+				},
+			})
+		})
 	}
 }

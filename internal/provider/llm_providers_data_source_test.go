@@ -17,7 +17,6 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/keywordsai"
-	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/refactor"
 )
 
@@ -170,7 +169,7 @@ func TestAccLLMProvidersDataSource_filters(t *testing.T) {
 // are empty, not null (keywordsai still lists its managed provider).
 func TestAccLLMProvidersDataSource_empty(t *testing.T) {
 	lists := listCases()
-	for _, name := range platforms.Names() {
+	for _, name := range platformNames() {
 		t.Run(string(name), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)

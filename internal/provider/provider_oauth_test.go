@@ -21,7 +21,6 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
-	"github.com/llmconfig/terraform-provider-llm/internal/platform/platforms"
 )
 
 // countingProviderServer counts ConfigureProvider calls: each provider instance fetches one token
@@ -80,7 +79,7 @@ func summarizeTokens(entries []mockserver.Entry) tokenJournal {
 // instances, made before expiry rather than after a refusal.
 func TestAccProvider_clientCredentialsRenewal(t *testing.T) {
 	counts := map[platform.Name]int{barndoor.Name: 20}
-	for _, p := range platforms.Names() {
+	for _, p := range platformNames() {
 		t.Run(string(p), func(t *testing.T) {
 			t.Parallel()
 			count := counts[p]

@@ -38,6 +38,15 @@ const (
 	testClientSecret = "cs-acceptance-9d4e1f7b3c"
 )
 
+// platformNames lists the platform names in documentation order.
+func platformNames() []platform.Name {
+	var out []platform.Name
+	for _, spec := range platforms.Specs() {
+		out = append(out, spec.Name)
+	}
+	return out
+}
+
 // testMock is one in-process mock platform per test.
 type testMock struct {
 	srv *mockserver.Server

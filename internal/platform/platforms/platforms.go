@@ -36,15 +36,6 @@ func Specs() []platform.Spec {
 	return out
 }
 
-// Names lists the platform names in documentation order.
-func Names() []platform.Name {
-	out := make([]platform.Name, len(all))
-	for i, e := range all {
-		out[i] = e.spec.Name
-	}
-	return out
-}
-
 // NameStrings lists the platform names as strings, for validators and messages.
 func NameStrings() []string {
 	out := make([]string, len(all))
