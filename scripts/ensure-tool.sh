@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the path of a pinned development tool, building it with the Go toolchain the first time:
-#   scripts/ensure-tool.sh goreleaser|actionlint
+#   scripts/ensure-tool.sh goreleaser|actionlint|golangci-lint
 # No binary is downloaded: `go install module@version` builds the tool from the Go module proxy into
 # ${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-llm/tools/NAME-VERSION/, outside the clone, so every
 # clone on the machine (and CI's cache) reuses it. Bumping a pin here builds the new version next time.
@@ -8,11 +8,13 @@ set -euo pipefail
 # The pins. .github/workflows/release.yml runs the same goreleaser version (make lint-workflows checks it).
 goreleaser_version=v2.15.1
 actionlint_version=v1.7.12
+golangci_lint_version=v2.15.0
 if [ "${1:-}" = --version ]; then
 	# scripts/ensure-tool.sh --version NAME: the pinned version alone.
 	case ${2:-} in
 	goreleaser) echo "$goreleaser_version" ;;
 	actionlint) echo "$actionlint_version" ;;
+	golangci-lint) echo "$golangci_lint_version" ;;
 	*) echo "ensure-tool: unknown tool '${2:-}'" >&2; exit 2 ;;
 	esac
 	exit 0
@@ -20,8 +22,9 @@ fi
 case ${1:-} in
 goreleaser) pkg=github.com/goreleaser/goreleaser/v2 version=$goreleaser_version ;;
 actionlint) pkg=github.com/rhysd/actionlint/cmd/actionlint version=$actionlint_version ;;
+golangci-lint) pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint version=$golangci_lint_version ;;
 *)
-	echo "usage: $0 goreleaser|actionlint  (or --version NAME)" >&2
+	echo "usage: $0 goreleaser|actionlint|golangci-lint  (or --version NAME)" >&2
 	exit 2
 	;;
 esac

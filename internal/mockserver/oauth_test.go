@@ -69,9 +69,9 @@ func (f *fake) token(tr tokenRequest) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, raw: raw}
 }
 
-// inBody is the form golang.org/x/oauth2 sends with AuthStyleInParams.
-func inBody(id, secret string) url.Values {
-	return url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
+// inBody is the form golang.org/x/oauth2 sends with AuthStyleInParams, for the test's client.
+func inBody(secret string) url.Values {
+	return url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
 }
 
 func grantOnly() url.Values { return url.Values{"grant_type": {"client_credentials"}} }
@@ -107,10 +107,10 @@ func TestTokenEndpointIssuesTokens(t *testing.T) {
 	f := newOAuthFake(t, mockserver.WithTokenTTL(90*time.Second))
 	for name, tr := range map[string]tokenRequest{
 		"basic": {form: grantOnly(), basic: true, id: clientID, secret: clientSecret},
-		"body":  {form: inBody(clientID, clientSecret)},
+		"body":  {form: inBody(clientSecret)},
 		// A client may name itself in the body as well as in the header.
 		"basic with client_id in body": {form: url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}}, basic: true, id: clientID, secret: clientSecret},
-		"charset in content type":      {form: inBody(clientID, clientSecret), contentType: "application/x-www-form-urlencoded; charset=utf-8"},
+		"charset in content type":      {form: inBody(clientSecret), contentType: "application/x-www-form-urlencoded; charset=utf-8"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := f.token(tr)
@@ -156,16 +156,16 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}{
 		"wrong secret in basic": {tokenRequest{form: grantOnly(), basic: true, id: clientID, secret: "nope"}, 401, "invalid_client", true},
 		"wrong id in basic":     {tokenRequest{form: grantOnly(), basic: true, id: "other", secret: clientSecret}, 401, "invalid_client", true},
-		"wrong secret in body":  {tokenRequest{form: inBody(clientID, "nope")}, 401, "invalid_client", false},
+		"wrong secret in body":  {tokenRequest{form: inBody("nope")}, 401, "invalid_client", false},
 		"unencoded basic":       {tokenRequest{form: grantOnly(), basic: true, id: clientID, secret: "%zz"}, 401, "invalid_client", true},
 		"no client at all":      {tokenRequest{form: grantOnly()}, 401, "invalid_client", false},
 		"no grant_type":         {tokenRequest{form: url.Values{"client_id": {clientID}, "client_secret": {clientSecret}}}, 400, "invalid_request", false},
 		"password grant":        {tokenRequest{form: url.Values{"grant_type": {"password"}, "client_id": {clientID}, "client_secret": {clientSecret}}}, 400, "unsupported_grant_type", false},
 		"repeated parameter":    {tokenRequest{form: url.Values{"grant_type": {"client_credentials", "client_credentials"}}, basic: true, id: clientID, secret: clientSecret}, 400, "invalid_request", false},
-		"json body":             {tokenRequest{form: inBody(clientID, clientSecret), contentType: "application/json"}, 400, "invalid_request", false},
-		"two client methods":    {tokenRequest{form: inBody(clientID, clientSecret), basic: true, id: clientID, secret: clientSecret}, 400, "invalid_request", false},
+		"json body":             {tokenRequest{form: inBody(clientSecret), contentType: "application/json"}, 400, "invalid_request", false},
+		"two client methods":    {tokenRequest{form: inBody(clientSecret), basic: true, id: clientID, secret: clientSecret}, 400, "invalid_request", false},
 		"client_id differs":     {tokenRequest{form: url.Values{"grant_type": {"client_credentials"}, "client_id": {"x"}}, basic: true, id: clientID, secret: clientSecret}, 400, "invalid_request", false},
-		"GET instead of POST":   {tokenRequest{form: inBody(clientID, clientSecret), method: http.MethodGet}, 405, "invalid_request", false},
+		"GET instead of POST":   {tokenRequest{form: inBody(clientSecret), method: http.MethodGet}, 405, "invalid_request", false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := f.token(tc.tr)
@@ -242,12 +242,12 @@ func keysOf(obj map[string]any) string {
 func TestTokenEndpointJournalHoldsNoSecrets(t *testing.T) {
 	f := newOAuthFake(t)
 	tok := f.mint()
-	withScope := inBody(clientID, clientSecret)
+	withScope := inBody(clientSecret)
 	withScope.Set("scope", "admin")
 	if a := f.token(tokenRequest{form: withScope}); a.status != http.StatusOK {
 		t.Fatalf("body token: %d", a.status)
 	}
-	f.token(tokenRequest{form: inBody(clientID, "wrong-secret-value")})
+	f.token(tokenRequest{form: inBody("wrong-secret-value")})
 	// The secret in the query string, where no client should put it, is not journaled either.
 	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+mockserver.TokenPath+"?client_secret="+url.QueryEscape(clientSecret)+"&grant_type=client_credentials", nil)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -310,7 +310,7 @@ func TestFaultsTargetTheTokenEndpoint(t *testing.T) {
 	}
 	f.mint()
 	f.setFaults(map[string]any{"path": mockserver.TokenPath, "drop": true, "count": 1})
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+mockserver.TokenPath, strings.NewReader(inBody(clientID, clientSecret).Encode()))
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+mockserver.TokenPath, strings.NewReader(inBody(clientSecret).Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if resp, err := f.client.Do(req); err == nil {
 		resp.Body.Close()
@@ -328,7 +328,7 @@ func TestFaultsTargetTheTokenEndpoint(t *testing.T) {
 
 func TestTokenEndpointOnlyWithClientCredentials(t *testing.T) {
 	f := newFake(t)
-	a := f.token(tokenRequest{form: inBody(clientID, clientSecret)})
+	a := f.token(tokenRequest{form: inBody(clientSecret)})
 	if a.status != http.StatusNotFound {
 		t.Fatalf("token endpoint without client credentials: %d %s", a.status, a.raw)
 	}

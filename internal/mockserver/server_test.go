@@ -155,17 +155,15 @@ func (f *fake) do(method, path string, body any) answer {
 	return a
 }
 
-func (f *fake) create(p platformPaths, n int) string {
+func (f *fake) create(p platformPaths, n int) {
 	f.t.Helper()
 	a := f.do(http.MethodPost, p.collection, p.create(n))
 	if a.status != http.StatusOK && a.status != http.StatusCreated {
 		f.t.Fatalf("create on %s: %d %s", p.name, a.status, a.raw)
 	}
-	id := p.idOf(a.object(f.t))
-	if id == "" {
+	if id := p.idOf(a.object(f.t)); id == "" {
 		f.t.Fatalf("create on %s answered no id: %s", p.name, a.raw)
 	}
-	return id
 }
 
 func (f *fake) list(p platformPaths) []any {
@@ -670,7 +668,7 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 						a, err := f.send(http.MethodDelete, p.item(id), token, nil)
 						sent.Add(1)
 						// Another worker may have deleted the same refactor slug first.
-						if err != nil || (a.status >= 300 && !(p.name == "refactor" && a.status == http.StatusNotFound)) {
+						if err != nil || (a.status >= 300 && (p.name != "refactor" || a.status != http.StatusNotFound)) {
 							errs <- fmt.Sprintf("delete on %s %s: %v %d %s", p.name, id, err, a.status, a.raw)
 						}
 					}

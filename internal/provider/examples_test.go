@@ -441,13 +441,13 @@ func exampleConfig(src string, m *testMock, fallback platform.Name) (string, []s
 			}
 		}
 		body := lines[i+1 : max(end, i+1)]
-		switch {
-		case line == "terraform {":
+		switch line {
+		case "terraform {":
 			hasTerraform = true
 			if !strings.Contains(strings.Join(body, "\n"), `source = "llmconfig/llm"`) {
 				return "", nil, fmt.Errorf("the terraform block must require llm from source \"llmconfig/llm\"")
 			}
-		case line == `provider "llm" {`:
+		case `provider "llm" {`:
 			hasProvider = true
 			name := fallback
 			var kept []string

@@ -113,7 +113,7 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 // recordModel maps a platform record to the data source model, field by field from the table.
 // Attributes the platform does not have are null, so the same configuration reads the same way
 // on every platform.
-func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordModel, diag.Diagnostics) {
+func recordModel(spec platform.Spec, rec platform.Record) llmProviderRecordModel {
 	m := llmProviderRecordModel{ID: types.StringValue(rec.ID)}
 	fields := m.modelFields()
 	for _, def := range platform.Fields {
@@ -126,7 +126,7 @@ func recordModel(spec platform.Spec, rec platform.Record) (llmProviderRecordMode
 			setJSONForm(def, ptr, rec.Value(def.Field))
 		}
 	}
-	return m, nil
+	return m
 }
 
 // modelFields maps each attribute name to the data source model's field that holds it.
@@ -311,10 +311,5 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 			return
 		}
 	}
-	model, diags := recordModel(spec, rec)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, recordModel(spec, rec))...)
 }

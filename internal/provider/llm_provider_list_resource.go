@@ -80,7 +80,7 @@ func (l *llmProviderListResource) List(ctx context.Context, req list.ListRequest
 	spec := l.data.Spec
 	var cfg llmProviderListModel
 	diags.Append(req.Config.Get(ctx, &cfg)...)
-	filter := recordFilter{ModelProvider: cfg.ModelProvider, Name: cfg.Name, WorkspaceID: cfg.WorkspaceID}
+	filter := recordFilter(cfg)
 	if !diags.HasError() {
 		filter.check(spec, &diags)
 	}

@@ -244,32 +244,27 @@ func setNull(ptr any) {
 	}
 }
 
-// copyValue copies the attribute from to the attribute ptr points at; both are of one type.
+// copyValue copies the attribute from to the attribute ptr points at; both are of one type, and
+// nothing is copied when they are not.
 func copyValue(ptr, from any) {
 	switch p := ptr.(type) {
 	case *types.String:
-		*p = *from.(*types.String)
+		if v, ok := from.(*types.String); ok {
+			*p = *v
+		}
 	case *types.Bool:
-		*p = *from.(*types.Bool)
+		if v, ok := from.(*types.Bool); ok {
+			*p = *v
+		}
 	case *types.Int64:
-		*p = *from.(*types.Int64)
+		if v, ok := from.(*types.Int64); ok {
+			*p = *v
+		}
 	case *types.Map:
-		*p = *from.(*types.Map)
+		if v, ok := from.(*types.Map); ok {
+			*p = *v
+		}
 	}
-}
-
-func boolOrNull(v *bool) types.Bool {
-	if v == nil {
-		return types.BoolNull()
-	}
-	return types.BoolValue(*v)
-}
-
-func int64OrNull(v *int64) types.Int64 {
-	if v == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(*v)
 }
 
 // objectFromPlatform turns the platform's JSON object (settings, extra_kwargs) into the
@@ -398,30 +393,15 @@ func modelFrom(ctx context.Context, raw tftypes.Value) (llmProviderResourceModel
 		var err error
 		switch f := field.(type) {
 		case *types.String:
-			var val attr.Value
-			if val, err = types.StringType.ValueFromTerraform(ctx, v); err == nil {
-				*f = val.(types.String)
-			}
+			err = assign(ctx, f, types.StringType, v)
 		case *types.Bool:
-			var val attr.Value
-			if val, err = types.BoolType.ValueFromTerraform(ctx, v); err == nil {
-				*f = val.(types.Bool)
-			}
+			err = assign(ctx, f, types.BoolType, v)
 		case *types.Int64:
-			var val attr.Value
-			if val, err = types.Int64Type.ValueFromTerraform(ctx, v); err == nil {
-				*f = val.(types.Int64)
-			}
+			err = assign(ctx, f, types.Int64Type, v)
 		case *types.Map:
-			var val attr.Value
-			if val, err = stringMapType.ValueFromTerraform(ctx, v); err == nil {
-				*f = val.(types.Map)
-			}
+			err = assign(ctx, f, stringMapType, v)
 		case *timeouts.Value:
-			var val attr.Value
-			if val, err = timeoutsType.ValueFromTerraform(ctx, v); err == nil {
-				*f = val.(timeouts.Value)
-			}
+			err = assign(ctx, f, timeoutsType, v)
 		}
 		if err != nil {
 			diags.AddAttributeError(path.Root(name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be read: %s. This is always a bug in the provider. Please report it to the provider developers.", name, err))
@@ -482,4 +462,18 @@ func setState(ctx context.Context, state *tfsdk.State, m llmProviderResourceMode
 		state.Raw = raw
 	}
 	return diags
+}
+
+// assign decodes a Terraform value with its attribute type into the model field dst.
+func assign[T attr.Value](ctx context.Context, dst *T, typ attr.Type, v tftypes.Value) error {
+	val, err := typ.ValueFromTerraform(ctx, v)
+	if err != nil {
+		return err
+	}
+	typed, ok := val.(T)
+	if !ok {
+		return fmt.Errorf("decoded %T, want %T", val, *dst)
+	}
+	*dst = typed
+	return nil
 }

@@ -48,7 +48,7 @@ func TestEnforceHealthCheckMapping(t *testing.T) {
 				if !m.EnforceHealthCheck.Equal(want) {
 					t.Errorf("fromPlatform(%v) = %s, want %s", tc.rec, m.EnforceHealthCheck, want)
 				}
-				ds, _ := recordModel(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec})
+				ds := recordModel(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec})
 				if !ds.EnforceHealthCheck.Equal(want) {
 					t.Errorf("recordModel(%v) = %s, want %s", tc.rec, ds.EnforceHealthCheck, want)
 				}

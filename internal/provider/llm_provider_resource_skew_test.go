@@ -127,7 +127,7 @@ func TestAccLLMProviderResource_skewCreate(t *testing.T) {
 				// what the platform holds, not the planned 30.
 				PreConfig: func() {
 					expectSent(t, m, http.MethodPost, "request_timeout_secs", float64(30))
-					if n := len(m.callAny(t, http.MethodGet, barndoorProviders).([]any)); n != 1 {
+					if n := len(m.getAny(t, barndoorProviders).([]any)); n != 1 {
 						t.Errorf("the platform holds %d providers, want the 1 created", n)
 					}
 				},

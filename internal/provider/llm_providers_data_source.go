@@ -109,8 +109,7 @@ func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		if !filter.matches(spec, rec) {
 			continue
 		}
-		model, diags := recordModel(spec, rec)
-		resp.Diagnostics.Append(diags...)
+		model := recordModel(spec, rec)
 		cfg.IDs = append(cfg.IDs, model.ID)
 		cfg.Providers = append(cfg.Providers, model)
 	}

@@ -126,21 +126,10 @@ func (m *testMock) call(t *testing.T, method, path string, body any) map[string]
 	return out
 }
 
-// bodyKeys returns the sorted top-level keys of a journaled JSON body.
-func bodyKeys(t *testing.T, raw json.RawMessage) []string {
+// getAny reads an endpoint that answers with something other than an object (a list).
+func (m *testMock) getAny(t *testing.T, path string) any {
 	t.Helper()
-	var obj map[string]any
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		t.Fatalf("journaled body is not a JSON object: %s", raw)
-	}
-	return sortedKeys(obj)
-}
-
-func hcl(attrs ...string) string { return strings.Join(attrs, "\n  ") }
-
-// callAny is call for endpoints that answer with something other than an object (a list).
-func (m *testMock) callAny(t *testing.T, method, path string) any {
-	t.Helper()
+	method := http.MethodGet
 	req, _ := http.NewRequest(method, m.ts.URL+path, nil)
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
@@ -162,15 +151,15 @@ func (m *testMock) platformKeys(t *testing.T, p platform.Name) []string {
 	key := "name"
 	switch p {
 	case refactor.Name:
-		items, _ = m.callAny(t, http.MethodGet, "/api/v1/llm-providers").([]any)
+		items, _ = m.getAny(t, "/api/v1/llm-providers").([]any)
 		key = "provider"
 	case flashback.Name:
-		obj, _ := m.callAny(t, http.MethodGet, "/ai/llm").(map[string]any)
+		obj, _ := m.getAny(t, "/ai/llm").(map[string]any)
 		items, _ = obj["aiLlms"].([]any)
 	case barndoor.Name:
-		items, _ = m.callAny(t, http.MethodGet, "/api/llm-gateway/admin/providers").([]any)
+		items, _ = m.getAny(t, "/api/llm-gateway/admin/providers").([]any)
 	case keywordsai.Name:
-		items, _ = m.callAny(t, http.MethodGet, "/api/providers/").([]any)
+		items, _ = m.getAny(t, "/api/providers/").([]any)
 		key = "provider_id"
 	}
 	var keys []string

@@ -74,7 +74,12 @@ type floorResourceWithIdentity struct{ floorResource }
 var _ resource.ResourceWithIdentity = (*floorResourceWithIdentity)(nil)
 
 func (r *floorResourceWithIdentity) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	llm.NewLLMProviderResource().(resource.ResourceWithIdentity).IdentitySchema(ctx, req, resp)
+	// The floor shows our identity schema; a resource without one would make the comparison moot.
+	ours, ok := llm.NewLLMProviderResource().(resource.ResourceWithIdentity)
+	if !ok {
+		panic("llm_provider has no identity schema")
+	}
+	ours.IdentitySchema(ctx, req, resp)
 }
 
 // setIdentity writes the identity of a state: its id and workspace_id.

@@ -127,11 +127,11 @@ func (f *fake) put(id string, body any) map[string]any {
 	return resp.object(f.t)
 }
 
-// createConnection posts a connection and returns its id.
-func (f *fake) createConnection(name, modelProvider string) string {
+// createConnection posts an openai connection and returns its id.
+func (f *fake) createConnection(name string) string {
 	f.t.Helper()
 	resp := f.do(http.MethodPost, connectionsPath, map[string]any{
-		"name": name, "model_provider": modelProvider, "base_url": "https://conn.example.com", "api_key": "sk-conn-" + name,
+		"name": name, "model_provider": "openai", "base_url": "https://conn.example.com", "api_key": "sk-conn-" + name,
 	})
 	if resp.status != http.StatusOK {
 		f.t.Fatalf("create connection: status %d, body %s", resp.status, resp.raw)
@@ -267,7 +267,7 @@ func TestProviderLifecycle(t *testing.T) {
 
 func TestSecretsNeverReturned(t *testing.T) {
 	f := newFake(t)
-	connID := f.createConnection("shared", "openai")
+	connID := f.createConnection("shared")
 	p := f.create(map[string]any{"name": "p", "model_provider": "openai", "api_key": secretKey})
 	id, _ := p["id"].(string)
 	q := f.create(map[string]any{"name": "q", "model_provider": "bedrock", "credentials": map[string]any{"secret_access_key": secretKey}})
@@ -710,7 +710,7 @@ func TestUpdateNullLeavesNonNullableFieldsUnchanged(t *testing.T) {
 
 func TestPartialUpdateKeepsOmittedFields(t *testing.T) {
 	f := newFake(t)
-	connID := f.createConnection("c", "openai")
+	connID := f.createConnection("c")
 	body := map[string]any{
 		"name": "partial", "model_provider": "openai", "connection_id": connID, "base_url": "https://proxy.example.com",
 		"settings": map[string]any{"k": "v"}, "request_timeout_secs": 100, "stream_idle_timeout_secs": 50,
@@ -791,7 +791,7 @@ var newerProviderFields = []string{
 
 func TestSeedExamplePut(t *testing.T) {
 	f := newFake(t)
-	connID := f.createConnection("seed-connection", "openai")
+	connID := f.createConnection("seed-connection")
 	p := f.create(map[string]any{"name": "seed", "model_provider": "openai", "catalog_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a"})
 	id, _ := p["id"].(string)
 	seedBody := fmt.Sprintf(`{
@@ -882,7 +882,7 @@ func TestConnectionsLifecycleAndDeleteConflict(t *testing.T) {
 	expectError(t, f.do(http.MethodDelete, connectionsPath+"/"+connID, nil), http.StatusNotFound, "not_found_error", "not found")
 
 	// Deleting the referencing provider frees the connection too.
-	other := f.createConnection("other", "openai")
+	other := f.createConnection("other")
 	body = minimal("uses-other")
 	body["connection_id"] = other
 	q := f.create(body)
@@ -932,7 +932,7 @@ func TestListKeepsCreationOrderAndResetEmpties(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("list order = %v, want %v", got, want)
 	}
-	f.createConnection("c", "openai")
+	f.createConnection("c")
 	f.ms.Reset()
 	for _, path := range []string{providersPath, connectionsPath} {
 		if resp := f.do(http.MethodGet, path, nil); string(bytes.TrimSpace(resp.raw)) != "[]" {

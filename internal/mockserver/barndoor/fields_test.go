@@ -109,7 +109,7 @@ func TestNewerFieldsValidation(t *testing.T) {
 
 func TestSecretPathIsOpaqueAndFollowsTheSecret(t *testing.T) {
 	f := newFake(t)
-	connID := f.createConnection("vault", "openai")
+	connID := f.createConnection("vault")
 	none := f.create(minimal("none"))
 	own := f.create(map[string]any{"name": "own", "model_provider": "openai", "api_key": secretKey})
 	shared := f.create(map[string]any{"name": "shared", "model_provider": "openai", "connection_id": connID})

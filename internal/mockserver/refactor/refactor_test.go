@@ -89,13 +89,12 @@ func (f *fixture) callWithAuth(method, path, body, auth string) response {
 }
 
 // mustCreate creates a configuration and fails the test unless it answers 200.
-func (f *fixture) mustCreate(body string) map[string]any {
+func (f *fixture) mustCreate(body string) {
 	f.t.Helper()
 	resp := f.call(http.MethodPost, "/api/v1/llm-providers", body)
 	if resp.status != http.StatusOK {
 		f.t.Fatalf("create %s: status %d, body %s", body, resp.status, resp.raw)
 	}
-	return resp.object(f.t)
 }
 
 // assertEnvelope checks the status and the {"error":{"code","message"}} envelope.

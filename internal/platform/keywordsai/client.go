@@ -18,10 +18,11 @@ import (
 
 // Name is the platform's name in the provider block; every path keeps its trailing slash,
 // which Django needs, and the base URL lives inside extra_kwargs under baseURLKey.
+const Name platform.Name = "keywordsai"
+
 const (
-	Name           platform.Name = "keywordsai"
-	collectionPath               = "/api/providers/"
-	baseURLKey                   = "base_url"
+	collectionPath = "/api/providers/"
+	baseURLKey     = "base_url"
 )
 
 // Spec is keywordsai's attributes, for the schema, validation and docs.

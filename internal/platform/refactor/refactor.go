@@ -15,10 +15,11 @@ import (
 
 // Name is the platform's name in the provider block. Create and list use the plural path, the
 // other calls the singular one named by the provider slug.
+const Name platform.Name = "refactor"
+
 const (
-	Name           platform.Name = "refactor"
-	collectionPath               = "/v1/llm-providers"
-	itemPrefix                   = "/v1/llm-provider"
+	collectionPath = "/v1/llm-providers"
+	itemPrefix     = "/v1/llm-provider"
 )
 
 // Spec is refactor's attributes, for the schema, validation and docs.

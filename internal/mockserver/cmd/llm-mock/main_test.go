@@ -23,7 +23,7 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("go is not on PATH: the command cannot be built")
 	}
 	bin := filepath.Join(t.TempDir(), "llm-mock")
 	if runtime.GOOS == "windows" {
