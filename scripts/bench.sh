@@ -48,6 +48,7 @@ if [ "${BENCH_KEEP:-0}" = 1 ]; then
 else
   trap 'rm -rf "$work"' EXIT
 fi
-go build -o "$work/benchtool" ./internal/benchtool
+# The harness is a Go module of its own (internal/benchtool/go.mod).
+(cd internal/benchtool && go build -o "$work/benchtool" .)
 "$work/benchtool" -module "$root" -terraform "$tf" -workdir "$work" \
   -out "${BENCH_OUT-BENCHMARKS.md}" -command "$command"

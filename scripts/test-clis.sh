@@ -55,6 +55,11 @@ echo "=== unit tests, demo and bench smoke tests (once, on $label: $oldest) ==="
 if ! TF_ACC_TERRAFORM_PATH=$oldest go test -count=1 -timeout 40m -parallel 4 -skip '^TestAcc' ./...; then
   failed+=("FAIL: unit tests (run on $label)")
 fi
+# The benchmark harness is a module of its own (internal/benchtool/go.mod): its unit tests and the
+# bench smoke test.
+if ! (cd internal/benchtool && TF_ACC_TERRAFORM_PATH=$oldest go test -count=1 -timeout 40m ./...); then
+  failed+=("FAIL: benchmark harness tests (run on $label)")
+fi
 
 for cli in $clis; do
   var=$(cli_var "$cli")

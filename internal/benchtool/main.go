@@ -903,14 +903,16 @@ func buildBinaries(ctx context.Context, root, bin string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return err
 	}
-	for _, b := range []struct{ out, pkg string }{
-		{"terraform-provider-llm", "."},
-		{"terraform-provider-llmfloor", "./internal/benchtool/floorprovider"},
-		{"terraform-provider-llmseven", "./internal/benchtool/floorprovider"},
-		{"llm-mock", "./internal/mockserver/cmd/llm-mock"},
+	// The floors live in the harness's own module, which the provider's module does not hold.
+	harness := filepath.Join(root, harnessDir)
+	for _, b := range []struct{ out, dir, pkg string }{
+		{"terraform-provider-llm", root, "."},
+		{"terraform-provider-llmfloor", harness, "./floorprovider"},
+		{"terraform-provider-llmseven", harness, "./floorprovider"},
+		{"llm-mock", root, "./internal/mockserver/cmd/llm-mock"},
 	} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, b.out), b.pkg)
-		cmd.Dir = root
+		cmd.Dir = b.dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
 		}
@@ -1008,18 +1010,25 @@ func (m *mockProcess) journal(ctx context.Context) (map[string]int, map[int]int,
 	return byMethod, byStatus, nil
 }
 
+// harnessDir is the benchmark harness's own Go module, under the provider's module root.
+const harnessDir = "internal/benchtool"
+
 // goBenchPackages are the packages of the Go micro-benchmarks: the update planner (PlanUpdate),
 // each platform's wire mapping, and the protocol-level benchmark of ours against the two
-// framework floors.
-var goBenchPackages = []string{"./internal/platform/...", "./internal/benchtool/floor/"}
+// framework floors (in the harness's module).
+var goBenchPackages = []string{"./internal/platform/...", "./" + harnessDir + "/floor/"}
 
 // runGoBench runs the Go micro-benchmarks and returns their result lines.
 func runGoBench(ctx context.Context, root string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem"}, goBenchPackages...)...)
-	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go test -bench: %v\n%s", err, out)
+	var out []byte
+	for _, run := range []struct{ dir, pkg string }{{root, goBenchPackages[0]}, {filepath.Join(root, harnessDir), "./floor/"}} {
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", run.pkg)
+		cmd.Dir = run.dir
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("go test -bench %s: %v\n%s", run.pkg, err, got)
+		}
+		out = append(out, got...)
 	}
 	var keep []string
 	for line := range strings.SplitSeq(string(out), "\n") {
