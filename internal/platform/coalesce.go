@@ -23,6 +23,7 @@ import (
 func NewCoalescingClient(c Client) Client {
 	return &coalescingClient{
 		Client: c, lists: map[string]*listCall{}, known: map[string]*knownRecords{}, readBacks: map[string]*readBackQueue{},
+		readBackWait: readBackMaxWait,
 	}
 }
 
@@ -33,11 +34,18 @@ type coalescingClient struct {
 	lists      map[string]*listCall
 	// known holds, per workspace, the run's records for the existence checks.
 	known map[string]*knownRecords
-	// readBacks holds one read-back queue per workspace; creating counts the creates in flight.
-	readBacks map[string]*readBackQueue
-	creating  int
-	// joined, when set (tests), is called each time a reader has joined a shared list.
+	// readBacks holds one read-back queue per workspace; creating counts the creates in flight,
+	// and awaitingReadBack those that answered with the id alone and have not yet joined their
+	// read-back: both are about to join the next read-back list.
+	readBacks        map[string]*readBackQueue
+	creating         int
+	awaitingReadBack int
+	// joined, when set (tests), is called each time a reader has joined a shared list or a
+	// read-back list.
 	joined func()
+	// readBackWait is how long a read-back waits for the creates in flight (readBackMaxWait;
+	// tests set their own).
+	readBackWait time.Duration
 }
 
 // knownRecords is a workspace's list taken at the run's first create, and what this client
@@ -166,6 +174,9 @@ func (c *coalescingClient) Create(ctx context.Context, r Record) (Record, error)
 		c.knownIn(r.WorkspaceID).created = append(c.knownIn(r.WorkspaceID).created, made)
 	}
 	c.creating--
+	if err == nil && len(created.Returned) == 0 {
+		c.awaitingReadBack++
+	}
 	// A create that needs no read-back (or failed) no longer holds back the lists that the others'
 	// read-backs wait for. One that needs it starts the list from its read-back, which joins first.
 	if err != nil || len(created.Returned) > 0 {
@@ -269,6 +280,9 @@ const readBackMaxWait = 250 * time.Millisecond
 // ReadBack reads a record its create just made, from a list that began after the create ended.
 func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error) {
 	c.mu.Lock()
+	if c.awaitingReadBack > 0 {
+		c.awaitingReadBack--
+	}
 	q, ok := c.readBacks[ref.WorkspaceID]
 	if !ok {
 		q = &readBackQueue{workspace: ref.WorkspaceID}
@@ -278,7 +292,7 @@ func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error
 	if call == nil {
 		call = &listCall{done: make(chan struct{})}
 		q.next, q.overdue, q.nextCtx = call, false, ctx
-		time.AfterFunc(readBackMaxWait, func() {
+		time.AfterFunc(c.readBackWait, func() {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			if q.next == call {
@@ -288,7 +302,11 @@ func (c *coalescingClient) ReadBack(ctx context.Context, ref Ref) (Record, error
 		})
 	}
 	call.waiters++
-	c.startReadBackIfReady(q)
+	if c.joined != nil {
+		c.joined()
+	}
+	// This read-back no longer holds back the lists of other workspaces either.
+	c.startReadBacksIfReady()
 	c.mu.Unlock()
 	if err := c.wait(ctx, call); err == nil {
 		for _, r := range call.records {
@@ -314,7 +332,7 @@ func (c *coalescingClient) startReadBacksIfReady() {
 // no create that will join it is still running (or it waited long enough). The caller holds c.mu.
 func (c *coalescingClient) startReadBackIfReady(q *readBackQueue) {
 	call := q.next
-	if call == nil || q.inFlight != nil || (c.creating > 0 && !q.overdue) {
+	if call == nil || q.inFlight != nil || ((c.creating > 0 || c.awaitingReadBack > 0) && !q.overdue) {
 		return
 	}
 	listCtx, cancel := context.WithCancel(context.WithoutCancel(q.nextCtx))

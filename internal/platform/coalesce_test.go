@@ -35,12 +35,14 @@ type fakeClient struct {
 	listOpts []platform.ListOptions
 
 	lists, gets, creates, updates, deletes atomic.Int32
-	// listStarted receives the number of each list call once its snapshot is taken.
-	listStarted chan int32
+	// listStarted receives the number of each list call once its snapshot is taken;
+	// createStarted the id of each create as it begins.
+	listStarted   chan int32
+	createStarted chan string
 }
 
 func newFakeClient(name platform.Name, records ...platform.Record) *fakeClient {
-	return &fakeClient{name: name, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100)}
+	return &fakeClient{name: name, records: records, gates: map[int32]chan struct{}{}, listStarted: make(chan int32, 100), createStarted: make(chan string, 100)}
 }
 
 func (f *fakeClient) Spec() platform.Spec {
@@ -94,6 +96,10 @@ func (f *fakeClient) Get(_ context.Context, ref platform.Ref) (platform.Record, 
 
 func (f *fakeClient) Create(_ context.Context, r platform.Record) (platform.Record, error) {
 	f.creates.Add(1)
+	select {
+	case f.createStarted <- r.ID:
+	default:
+	}
 	if f.createTurns != nil {
 		<-f.createTurns
 	}
@@ -186,14 +192,35 @@ func (f *fakeClient) waitListStarted(t *testing.T, n int32) {
 	}
 }
 
+// waitFor receives n values from ch, failing the test if they do not come (a hang, not a slow
+// machine: the bound is generous).
+func waitFor[T any](t *testing.T, ch <-chan T, n int) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for i := range n {
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("got %d of %d signals", i, n)
+		}
+	}
+}
+
 func rec(id, name string) platform.Record { return platform.Record{ID: id, Name: name} }
 
 func TestCoalesceConcurrentGetsShareOneList(t *testing.T) {
 	fake := newFakeClient(platform.Name("barndoor"), rec("a", "A"), rec("b", "B"), rec("c", "C"))
 	gate := fake.gate(1)
 	c := platform.NewCoalescingClient(fake)
-
 	const n = 50
+	joined := make(chan struct{}, n+10)
+	platform.OnJoinedList(c, func() {
+		select {
+		case joined <- struct{}{}:
+		default:
+		}
+	})
+
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {
@@ -212,8 +239,8 @@ func TestCoalesceConcurrentGetsShareOneList(t *testing.T) {
 		}()
 	}
 	fake.waitListStarted(t, 1)
-	// Give every goroutine a chance to join the list in flight before it completes.
-	time.Sleep(50 * time.Millisecond)
+	// Every reader joins the list in flight before it completes.
+	waitFor(t, joined, n)
 	close(gate)
 	wg.Wait()
 	close(errs)
@@ -562,6 +589,14 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 	// lists counted below are the read-backs'.
 	existing := existenceLists(t, c, "")
 	gate := fake.gate(existing + 1)
+	platform.SetReadBackMaxWait(c, time.Hour)
+	joined := make(chan struct{}, 100)
+	platform.OnJoinedList(c, func() {
+		select {
+		case joined <- struct{}{}:
+		default:
+		}
+	})
 
 	// The first read-back holds its list in flight; the creates that finish meanwhile wait for the
 	// next list, which starts after every one of them ended, and share it.
@@ -584,11 +619,9 @@ func TestCoalesceReadBacksAreBatchedAndNeverStale(t *testing.T) {
 			}
 		}()
 	}
-	// Let every create reach its read-back before the first list ends.
-	for fake.creates.Load() < n+1 {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond)
+	// Every create reaches its read-back (the first one's list, then the next) before the first
+	// list ends.
+	waitFor(t, joined, n+1)
 	close(gate)
 	wg.Wait()
 	if err := <-first; err != nil {
@@ -650,6 +683,8 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 	fake.failCreate = "r3"
 	c := platform.NewCoalescingClient(fake)
 	existing := existenceLists(t, c, "")
+	// The read-back list waits for every create in flight, however slowly this machine runs them.
+	platform.SetReadBackMaxWait(c, time.Hour)
 
 	const n = 10
 	var wg sync.WaitGroup
@@ -670,13 +705,10 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 			}
 		}()
 	}
-	for fake.creates.Load() < n {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, fake.createStarted, n)
 	// The creates answer one at a time, as parallel creates on a real platform do.
 	for range n {
 		fake.createTurns <- struct{}{}
-		time.Sleep(2 * time.Millisecond)
 	}
 	wg.Wait()
 	if got := fake.lists.Load() - existing; got != 1 {
@@ -687,6 +719,7 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 	}
 
 	// A create that does not answer holds the others' list back only for a while.
+	platform.SetReadBackMaxWait(c, 10*time.Millisecond)
 	fake.createTurns = nil
 	fake.holdCreate, fake.holdRelease = "stuck", make(chan struct{})
 	stuck := make(chan error, 1)
@@ -694,9 +727,7 @@ func TestCoalesceReadBacksWaitForCreatesInFlight(t *testing.T) {
 		_, err := platform.Create(ctx, c, platform.Record{ID: "stuck", Name: "stuck"})
 		stuck <- err
 	}()
-	for fake.creates.Load() < n+1 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, fake.createStarted, 1)
 	if got, err := platform.Create(ctx, c, platform.Record{ID: "r-next", Name: "n-next"}); err != nil || got.Name != "n-next" {
 		t.Errorf("Create beside a create that does not answer = %+v, %v", got, err)
 	}

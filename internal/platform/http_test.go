@@ -176,41 +176,35 @@ func TestHTTPGetWithoutBodySendsNoContentType(t *testing.T) {
 	}
 }
 
-func TestHTTPRetryAfterSecondsHonoured(t *testing.T) {
+// TestHTTPRetryAfterHonoured: a 429 or 503 with Retry-After is retried after the wait it asks
+// for, in seconds or as an HTTP date; the wait is the policy's answer, checked without waiting.
+func TestHTTPRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
+	withHeader := func(code int, v string) *http.Response {
+		return &http.Response{StatusCode: code, Header: http.Header{"Retry-After": {v}}}
+	}
+	for _, tc := range []struct {
+		name     string
+		resp     *http.Response
+		min, max time.Duration
+	}{
+		{"429 seconds", withHeader(http.StatusTooManyRequests, "1"), time.Second, time.Second},
+		{"503 seconds", withHeader(http.StatusServiceUnavailable, "7"), 7 * time.Second, 7 * time.Second},
+		// An HTTP date has whole seconds: one that is 3 s ahead is 2 to 3 s away.
+		{"date", withHeader(http.StatusTooManyRequests, time.Now().Add(3*time.Second).UTC().Format(http.TimeFormat)), time.Second, 3 * time.Second},
+		{"no header: jittered backoff", &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}}, 5 * time.Millisecond, 20 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := platform.Backoff(10*time.Millisecond, 20*time.Millisecond, 1, tc.resp); got < tc.min || got > tc.max {
+				t.Fatalf("wait = %v, want %v to %v", got, tc.min, tc.max)
+			}
+		})
+	}
+	// End to end, the 429 is retried once and the retry succeeds.
 	srv, attempts := scriptedServer(t, status(http.StatusTooManyRequests, "Retry-After", "1"), status(http.StatusOK))
-	h := newTestHTTP(t, srv.URL, nil)
-	start := time.Now()
-	resp, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"})
-	elapsed := time.Since(start)
-	if err != nil || resp.Status != http.StatusOK {
-		t.Fatalf("Do = %+v, %v", resp, err)
-	}
-	if got := attempts.Load(); got != 2 {
-		t.Fatalf("attempts = %d, want 2", got)
-	}
-	if elapsed < 900*time.Millisecond {
-		t.Fatalf("retried after %v; Retry-After: 1 asks for a second", elapsed)
-	}
-}
-
-func TestHTTPRetryAfterDateHonoured(t *testing.T) {
-	t.Parallel()
-	// An HTTP date has whole seconds: two seconds ahead, truncated, is at least one second away.
-	srv, attempts := scriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))
-		status(http.StatusTooManyRequests)(w, r)
-	}, status(http.StatusOK))
-	h := newTestHTTP(t, srv.URL, nil)
-	start := time.Now()
-	if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
-		t.Fatalf("Do: %v", err)
-	}
-	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
-		t.Fatalf("retried after %v; the Retry-After date was at least a second away", elapsed)
-	}
-	if got := attempts.Load(); got != 2 {
-		t.Fatalf("attempts = %d, want 2", got)
+	resp, err := newTestHTTP(t, srv.URL, nil).Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"})
+	if err != nil || resp.Status != http.StatusOK || attempts.Load() != 2 {
+		t.Fatalf("Do = %+v, %v after %d attempts; want 200 after 2", resp, err, attempts.Load())
 	}
 }
 
@@ -614,45 +608,39 @@ func TestHTTPPathJoining(t *testing.T) {
 	}
 }
 
+// TestHTTPLimiterSpacesRequests: every request waits for the shared limiter. A limiter that
+// refills nothing lets exactly its burst through and refuses the next request before it is sent,
+// which shows the limiter was asked without timing anything.
 func TestHTTPLimiterSpacesRequests(t *testing.T) {
 	t.Parallel()
 	srv, attempts := scriptedServer(t, status(http.StatusOK))
-	h := newTestHTTP(t, srv.URL, func(c *platform.HTTPConfig) { c.Limiter = rate.NewLimiter(5, 1) })
-	start := time.Now()
-	for range 6 {
+	h := newTestHTTP(t, srv.URL, func(c *platform.HTTPConfig) { c.Limiter = rate.NewLimiter(0, 3) })
+	for i := range 3 {
 		if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
-			t.Fatal(err)
+			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
-	// One request at once, then five at 200ms each.
-	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
-		t.Fatalf("6 requests at 5/s took %v", elapsed)
-	}
-	if got := attempts.Load(); got != 6 {
-		t.Fatalf("attempts = %d", got)
-	}
-}
-
-func TestHTTPLimiterCoversRetries(t *testing.T) {
-	t.Parallel()
-	// Each attempt, retries included, waits for the shared limiter.
-	srv, attempts := scriptedServer(t, status(http.StatusServiceUnavailable), status(http.StatusServiceUnavailable), status(http.StatusOK))
-	h := newTestHTTP(t, srv.URL, func(c *platform.HTTPConfig) { c.Limiter = rate.NewLimiter(5, 1) })
-	start := time.Now()
-	if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"}); err != nil {
-		t.Fatal(err)
-	}
-	if elapsed := time.Since(start); elapsed < 350*time.Millisecond {
-		t.Fatalf("3 attempts at 5/s took %v", elapsed)
+	if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodPost, Path: "/x", NotIdempotent: true}); err == nil || errors.Is(err, platform.ErrAmbiguous) {
+		t.Fatalf("a request past the limiter's burst = %v, want a refusal that is not ambiguous (it was never sent)", err)
 	}
 	if got := attempts.Load(); got != 3 {
-		t.Fatalf("attempts = %d", got)
+		t.Fatalf("attempts = %d, want the limiter's burst, 3", got)
 	}
 }
 
-// TestHTTPKeepsAConnectionPerParallelRequest: bursts of parallel requests, as Terraform's
-// -parallelism makes them, reuse their connections rather than closing all but a few after each
-// burst and opening new ones (each a TCP and, on a real platform, a TLS handshake).
+// TestHTTPLimiterCoversRetries: each attempt, retries included, waits for the shared limiter.
+func TestHTTPLimiterCoversRetries(t *testing.T) {
+	t.Parallel()
+	srv, attempts := scriptedServer(t, status(http.StatusServiceUnavailable), status(http.StatusServiceUnavailable), status(http.StatusOK))
+	h := newTestHTTP(t, srv.URL, func(c *platform.HTTPConfig) { c.Limiter = rate.NewLimiter(0, 2) })
+	if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: "/x"}); err == nil {
+		t.Fatal("the third attempt went out past a limiter with a burst of 2")
+	}
+	if got := attempts.Load(); got != 2 {
+		t.Fatalf("attempts = %d, want 2: the retry after them waited for the limiter", got)
+	}
+}
+
 func TestHTTPKeepsAConnectionPerParallelRequest(t *testing.T) {
 	const parallel, bursts = 10, 20
 	var opened atomic.Int32

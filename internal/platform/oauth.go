@@ -41,6 +41,8 @@ type ClientCredentials struct {
 	current string
 	// renewAt is when current is replaced; zero means never (the endpoint gave no expires_in).
 	renewAt time.Time
+	// now is the clock renewal is decided by (tests set their own).
+	now func() time.Time
 }
 
 var _ TokenSource = (*ClientCredentials)(nil)
@@ -65,6 +67,7 @@ func NewClientCredentials(tokenURL, clientID, clientSecret string, scopes []stri
 		// as identity providers differ in which they accept.
 		config:     clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: tokenURL, Scopes: scopes},
 		tokenURL:   tokenURL,
+		now:        time.Now,
 		httpClient: httpClient,
 		lock:       make(chan struct{}, 1),
 	}, nil
@@ -92,7 +95,7 @@ func (c *ClientCredentials) Token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer c.release()
-	if c.current != "" && (c.renewAt.IsZero() || time.Now().Before(c.renewAt)) {
+	if c.current != "" && (c.renewAt.IsZero() || c.now().Before(c.renewAt)) {
 		return c.current, nil
 	}
 	return c.fetch(ctx)
@@ -123,7 +126,7 @@ func (c *ClientCredentials) release() { <-c.lock }
 
 // fetch mints a token; the caller holds the lock.
 func (c *ClientCredentials) fetch(ctx context.Context) (string, error) {
-	started := time.Now()
+	started := c.now()
 	tok, err := c.config.Token(context.WithValue(ctx, oauth2.HTTPClient, c.httpClient))
 	if err != nil {
 		return "", c.tokenError(err)

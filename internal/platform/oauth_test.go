@@ -82,7 +82,7 @@ func TestClientCredentialsRenewsBeforeExpiry(t *testing.T) {
 	// A 1 s token is renewed a third of its life early, so at 750 ms it is replaced before any
 	// platform refuses it.
 	srv, ts := oauthMock(t, mockserver.WithTokenTTL(time.Second))
-	h, _ := newOAuthHTTP(t, ts.URL, testClientSecret)
+	h, tokens := newOAuthHTTP(t, ts.URL, testClientSecret)
 	get := func() {
 		t.Helper()
 		if _, err := h.Do(context.Background(), platform.Request{Method: http.MethodGet, Path: refactorList}); err != nil {
@@ -94,7 +94,9 @@ func TestClientCredentialsRenewsBeforeExpiry(t *testing.T) {
 	if got := srv.TokensIssued(); got != 1 {
 		t.Fatalf("two requests within the token's life minted %d tokens, want 1", got)
 	}
-	time.Sleep(750 * time.Millisecond)
+	// Three quarters of the token's life later, by the client's clock: nothing waits.
+	later := time.Now().Add(750 * time.Millisecond)
+	platform.SetClock(tokens, func() time.Time { return later })
 	get()
 	if got := srv.TokensIssued(); got != 2 {
 		t.Fatalf("a request at 3/4 of the token's life minted %d tokens in all, want 2 (renewed early)", got)

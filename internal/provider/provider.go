@@ -44,7 +44,8 @@ type terraformProvider struct {
 	version string
 }
 
-type llmProviderModel struct {
+// providerBlockModel is the configuration of the `provider "llm"` block.
+type providerBlockModel struct {
 	Platform       types.String  `tfsdk:"platform"`
 	Endpoint       types.String  `tfsdk:"endpoint"`
 	Token          types.String  `tfsdk:"token"`
@@ -161,7 +162,7 @@ func (p *terraformProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 }
 
 func (p *terraformProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg llmProviderModel
+	var cfg providerBlockModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return

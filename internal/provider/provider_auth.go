@@ -47,7 +47,7 @@ func (a authSettings) usesClientCredentials() bool {
 
 // resolveAuth reads the authentication attributes, each with its environment variable, and checks
 // that they make one complete choice; every problem names the attribute and its variable.
-func resolveAuth(ctx context.Context, cfg llmProviderModel, platformName platform.Name) (authSettings, diag.Diagnostics) {
+func resolveAuth(ctx context.Context, cfg providerBlockModel, platformName platform.Name) (authSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	values := map[string]types.String{"token": cfg.Token, "token_url": cfg.TokenURL, "client_id": cfg.ClientID, "client_secret": cfg.ClientSecret}
 	resolved := map[string]string{}
