@@ -82,7 +82,8 @@ var faultRules = []mockserver.FaultRule{
 // TestAccLLMProviderResource_convergesUnderFaults applies 50 records per platform (refactor: its
 // 7) while a quarter of requests fail, then checks the platform holds exactly the configured
 // records, none duplicated or missing, that the next plan is empty, and that a destroy under the
-// same faults leaves nothing behind.
+// same faults leaves nothing behind but a record made outside Terraform, which no request ever
+// wrote to (refactor has none: the configuration names every slug it has).
 func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 	const count = 50
 	for _, p := range platformNames() {
@@ -91,6 +92,14 @@ func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 			m := newTestMock(t)
 			records, want := manyRecords(p, count)
 			cfg := strings.Replace(m.providerConfig(p), "max_retries = 6", "max_retries = 10", 1) + records
+			var outsiderID string
+			var outsiders []string
+			if p != refactor.Name {
+				id, key := m.foreignRecord(t, p)
+				outsiderID, outsiders = id, []string{key}
+				want = append(want, key)
+				sort.Strings(want)
+			}
 			if err := m.srv.SetFaults(faultRules); err != nil {
 				t.Fatal(err)
 			}
@@ -98,8 +107,11 @@ func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
 					_ = m.srv.SetFaults(nil)
-					if left := m.platformKeys(t, p); len(left) != 0 {
-						return fmt.Errorf("destroy under faults left %d records: %v", len(left), left)
+					if left := m.platformKeys(t, p); !slices.Equal(left, outsiders) {
+						return fmt.Errorf("destroy under faults left %v, want only the record made outside Terraform %v", left, outsiders)
+					}
+					if w := m.writesTo(outsiderID); outsiderID != "" && len(w) > 0 {
+						return fmt.Errorf("%d writes reached the record made outside Terraform: %+v", len(w), w)
 					}
 					return nil
 				},
