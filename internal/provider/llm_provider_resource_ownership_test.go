@@ -159,16 +159,6 @@ func TestAccLLMProviderResource_requiredAttributeCannotBeRemoved(t *testing.T) {
 	}
 }
 
-// destroyedAll checks that the platform holds no record after destroy.
-func destroyedAll(t *testing.T, m *testMock, p platform.Name) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if left := m.platformKeys(t, p); len(left) != 0 {
-			return fmt.Errorf("destroy left %v on %s", left, p)
-		}
-		return nil
-	}
-}
-
 // TestAccLLMProviderResource_enabledRemovedEnablesAgain: enabled defaults to the platforms'
 // documented true, so removing enabled = false from the configuration plans and sends
 // enabled = true, and the plan after it is empty.

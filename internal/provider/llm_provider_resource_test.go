@@ -269,14 +269,12 @@ func TestAccLLMProviderResource_basic(t *testing.T) {
 			var id string
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy: func(*terraform.State) error {
-					for _, e := range m.srv.Requests() {
-						if e.Method == http.MethodDelete && e.Status < 300 {
-							return nil
-						}
+				CheckDestroy: resource.ComposeTestCheckFunc(destroyedAll(t, m, tc.platform), func(*terraform.State) error {
+					if !deleted(m, id) {
+						return fmt.Errorf("no successful DELETE of %s reached the platform", id)
 					}
-					return fmt.Errorf("no successful DELETE reached the platform")
-				},
+					return nil
+				}),
 				Steps: []resource.TestStep{
 					{
 						PreConfig:         clearJournal(m),
@@ -324,15 +322,29 @@ func TestAccLLMProviderResource_replace(t *testing.T) {
 		t.Run(string(tc.platform), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
+			var oldID, newID string
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
-					{Config: m.providerConfig(tc.platform) + renderResource(tc.base)},
+					{Config: m.providerConfig(tc.platform) + renderResource(tc.base), Check: stateID(&oldID)},
 					{
-						Config: m.providerConfig(tc.platform) + renderResource(with(tc.base, map[string]string{tc.replaceAttr: tc.replaceValue})),
+						PreConfig: clearJournal(m),
+						Config:    m.providerConfig(tc.platform) + renderResource(with(tc.base, map[string]string{tc.replaceAttr: tc.replaceValue})),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionDestroyBeforeCreate)},
 						},
+						// The platform saw the old record deleted, then the new one created.
+						Check: resource.ComposeTestCheckFunc(stateID(&newID), func(*terraform.State) error {
+							var order []string
+							for _, w := range m.writes() {
+								order = append(order, w.Method)
+							}
+							if !slices.Equal(order, []string{http.MethodDelete, http.MethodPost}) || !deleted(m, oldID) || oldID == newID {
+								return fmt.Errorf("replace sent %v (old %s, new %s), want the DELETE of the old record, then one POST", order, oldID, newID)
+							}
+							return nil
+						}),
 					},
 				},
 			})
@@ -376,6 +388,7 @@ func TestAccLLMProviderResource_writeOnlyRotation(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{
 						PreConfig:         clearJournal(m),
@@ -428,6 +441,7 @@ func TestAccLLMProviderResource_drift(t *testing.T) {
 			var id string
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{Config: cfg, Check: stateID(&id)},
 					{
@@ -471,6 +485,7 @@ func TestAccLLMProviderResource_importBlock(t *testing.T) {
 			imported := m.providerConfig(tc.platform) + renderResource(with(tc.base, nil, tc.secrets...))
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{Config: cfg},
 					{
@@ -547,6 +562,7 @@ func TestAccLLMProviderResource_barndoorCreateDisabled(t *testing.T) {
 	base := resourceCases()[2].base
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
 			PreConfig: clearJournal(m),
 			Config:    m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"enabled": "false"})),
@@ -587,6 +603,7 @@ func TestAccLLMProviderResource_barndoorDetachConnection(t *testing.T) {
 	detached := with(base, map[string]string{"api_key_wo": `"bd-direct-key-1"`, "api_key_wo_version": `"1"`})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{
 				Config: m.providerConfig(barndoor.Name) + renderResource(attached),
@@ -621,6 +638,7 @@ func TestAccLLMProviderResource_barndoorClearTimeouts(t *testing.T) {
 	base := with(resourceCases()[2].base, map[string]string{"stream_idle_timeout_secs": "900"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{Config: m.providerConfig(barndoor.Name) + renderResource(base)},
 			{
@@ -644,6 +662,7 @@ func TestAccLLMProviderResource_barndoorSettingsSubset(t *testing.T) {
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{
 				Config: m.providerConfig(barndoor.Name) + renderResource(base),
@@ -676,6 +695,7 @@ func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
 	base := resourceCases()[1].base
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, flashback.Name),
 		Steps: []resource.TestStep{
 			{Config: m.providerConfig(flashback.Name) + renderResource(base)},
 			{
@@ -704,6 +724,7 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 	base := resourceCases()[3].base
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: clearJournal(m),

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -45,6 +46,27 @@ func platformNames() []platform.Name {
 		out = append(out, spec.Name)
 	}
 	return out
+}
+
+// destroyedAll is the CheckDestroy of every acceptance test that creates records: through the
+// mock, the platform holds none of them after destroy.
+func destroyedAll(t *testing.T, m *testMock, p platform.Name) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := m.platformKeys(t, p); len(left) != 0 {
+			return fmt.Errorf("destroy left %v on %s", left, p)
+		}
+		return nil
+	}
+}
+
+// deleted reports whether the journal holds a successful DELETE of the record id.
+func deleted(m *testMock, id string) bool {
+	for _, e := range m.srv.Requests() {
+		if e.Method == http.MethodDelete && e.Status < 300 && id != "" && strings.Contains(e.Path+"/", "/"+id+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // testMock is one in-process mock platform per test.
