@@ -237,7 +237,8 @@ func expectOneUpdate(m *testMock, keys ...string) resource.TestCheckFunc {
 }
 
 // hclValue is the state check for a literal HCL value: a bool, a quoted string or an integer.
-func hclValue(v string) knownvalue.Check {
+func hclValue(t *testing.T, v string) knownvalue.Check {
+	t.Helper()
 	switch {
 	case v == "true" || v == "false":
 		return knownvalue.Bool(v == "true")
@@ -248,7 +249,9 @@ func hclValue(v string) knownvalue.Check {
 	if _, err := fmt.Sscan(v, &n); err == nil {
 		return knownvalue.Int64Exact(n)
 	}
-	return knownvalue.NotNull()
+	// Anything else would only be checked as set, which a wrong value passes too.
+	t.Fatalf("hclValue cannot read %q as a literal: give the test case a string, number or bool", v)
+	return nil
 }
 
 func clearJournal(m *testMock) func() { return func() { m.srv.ClearRequests() } }
@@ -300,7 +303,7 @@ func TestAccLLMProviderResource_basic(t *testing.T) {
 							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)},
 						},
 						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.updateAttr), hclValue(tc.updateValue)),
+							statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.updateAttr), hclValue(t, tc.updateValue)),
 						},
 						Check: expectOneUpdate(m, tc.updateWire...),
 					},

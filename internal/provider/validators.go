@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -36,6 +37,9 @@ func parseJSONObject(s string) (map[string]any, error) {
 	// Numbers stay exact (json.Number): an integer above 2^53 must reach the platform unchanged.
 	obj, err := platform.DecodeObject([]byte(s))
 	if err != nil {
+		if json.Valid([]byte(s)) {
+			return nil, fmt.Errorf("it is JSON but not an object")
+		}
 		return nil, fmt.Errorf("it does not parse as JSON (%v)", err)
 	}
 	if obj == nil {
