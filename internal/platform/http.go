@@ -59,6 +59,9 @@ type HTTPConfig struct {
 	Log func(ctx context.Context, level, msg string, fields map[string]any)
 	// Transport replaces the default transport (tests).
 	Transport http.RoundTripper
+	// APIVersion picks the platform's API generation where it has several (Spec.APIVersions);
+	// empty is the platform's default.
+	APIVersion string
 }
 
 // ErrorDecoder reads a platform's error envelope into a code and a message. It returns empty

@@ -65,6 +65,32 @@ type Spec struct {
 	Computed map[Field]string
 	// PermissionHint explains a refused change or delete, when the platform has a known reason.
 	PermissionHint string
+	// APIVersions lists the API generations the client speaks, each with what tells it apart, for
+	// the provider block's api_version; the first is the default. Nil where there is one.
+	APIVersions []APIVersion
+}
+
+// APIVersion is one generation of a platform's API.
+type APIVersion struct {
+	Name, Doc string
+}
+
+// CheckAPIVersion refuses an api_version the platform does not have.
+func (s Spec) CheckAPIVersion(v string) error {
+	if v == "" {
+		return nil
+	}
+	var names []string
+	for _, av := range s.APIVersions {
+		if av.Name == v {
+			return nil
+		}
+		names = append(names, av.Name)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("the %s platform has one API version; remove api_version", s.Name)
+	}
+	return fmt.Errorf("the %s platform has no API version %q; allowed: %s", s.Name, v, strings.Join(names, ", "))
 }
 
 // Supports reports whether the platform has the attribute.

@@ -344,3 +344,44 @@ func TestAccLLMProviderResource_keywordsaiExtraKwargsReadBack(t *testing.T) {
 		})
 	}
 }
+
+// TestAccLLMProviderResource_keywordsaiV2KeepsTheKey: on Respan's newer API generation
+// (api_version = "v2"), whose serializer ignores a top-level api_key, the key reaches the platform
+// inside extra_kwargs on create and on every change of extra_kwargs, is never read back although
+// the platform answers it, and the plans after apply and after import are empty. On a platform
+// with one API version, api_version is refused before any request.
+func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
+	m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIGeneration: mockkeywordsai.GenerationV2}))
+	provider := strings.Replace(m.providerConfig(keywordsai.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1)
+	base := resourceCases()[3].base
+	changed := with(base, map[string]string{"extra_kwargs": `jsonencode({ timeout = 90 })`})
+	requireKey := func(*terraform.State) error {
+		if key, ok := m.srv.KeywordsAI().StoredAPIKey("kw-primary"); !ok || key != "kw-key-initial" {
+			return fmt.Errorf("the platform holds key %q (%v), want kw-key-initial: the key was lost", key, ok)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
+		Steps: []resource.TestStep{
+			{Config: provider + renderResource(base), Check: requireKey},
+			{Config: provider + renderResource(base), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: provider + renderResource(changed), Check: resource.ComposeTestCheckFunc(requireKey,
+				resource.TestCheckResourceAttr("llm_provider.test", "extra_kwargs", `{"timeout":90}`))},
+			{ResourceName: "llm_provider.test", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"api_key", "extra_kwargs", "timeouts"}},
+		},
+	})
+
+	other := newTestMock(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      strings.Replace(other.providerConfig(refactor.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1) + renderResource(resourceCases()[0].base),
+			ExpectError: phrases("Invalid API Version", "refactor platform has one API version", "remove api_version"),
+		}},
+	})
+	if w := other.writes(); len(w) > 0 {
+		t.Fatalf("a refused api_version still sent %v", w)
+	}
+}

@@ -127,6 +127,27 @@ func endpointDoc() string {
 	return "Defaults: " + strings.Join(defaults, ", ") + "; " + strings.Join(none, "; ") + "."
 }
 
+// apiVersionDoc lists the platforms with several API generations, their names and what tells
+// them apart.
+func apiVersionDoc() string {
+	var parts []string
+	for _, spec := range platforms.Specs() {
+		if len(spec.APIVersions) == 0 {
+			continue
+		}
+		var versions []string
+		for i, v := range spec.APIVersions {
+			def := ""
+			if i == 0 {
+				def = ", the default"
+			}
+			versions = append(versions, fmt.Sprintf("`%s` (%s%s)", v.Name, v.Doc, def))
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", spec.Name, strings.Join(versions, "; ")))
+	}
+	return strings.Join(parts, ". ") + ". Other platforms have one and refuse the attribute."
+}
+
 // platformList is the platform names as `a`, `b`, `c` or `d`.
 func platformList() string {
 	names := platforms.NameStrings()

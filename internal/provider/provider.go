@@ -48,6 +48,7 @@ type terraformProvider struct {
 type providerBlockModel struct {
 	Platform       types.String  `tfsdk:"platform"`
 	Endpoint       types.String  `tfsdk:"endpoint"`
+	APIVersion     types.String  `tfsdk:"api_version"`
 	Token          types.String  `tfsdk:"token"`
 	TokenURL       types.String  `tfsdk:"token_url"`
 	ClientID       types.String  `tfsdk:"client_id"`
@@ -71,6 +72,7 @@ const (
 	envEndpoint       = "LLM_ENDPOINT"
 	envToken          = "LLM_TOKEN"
 	envTokenURL       = "LLM_TOKEN_URL"
+	envAPIVersion     = "LLM_API_VERSION"
 	envClientID       = "LLM_CLIENT_ID"
 	envClientSecret   = "LLM_CLIENT_SECRET"
 	envScopes         = "LLM_SCOPES"
@@ -100,6 +102,11 @@ func (p *terraformProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "The server root the platform's documented paths hang from. " + endpointDoc() + " Must be `https://`, or plain `http://` to a " +
 					"loopback address only, so the token never travels unencrypted. May also be set with `LLM_ENDPOINT`.",
+				Optional: true,
+			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: "The generation of the platform's API, where it has several. " + apiVersionDoc() +
+					" May also be set with `LLM_API_VERSION`.",
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
@@ -168,7 +175,7 @@ func (p *terraformProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
-		"platform": cfg.Platform, "endpoint": cfg.Endpoint, "token": cfg.Token, "max_retries": cfg.MaxRetries,
+		"platform": cfg.Platform, "endpoint": cfg.Endpoint, "api_version": cfg.APIVersion, "token": cfg.Token, "max_retries": cfg.MaxRetries,
 		"request_timeout": cfg.RequestTimeout, "rate_limit": cfg.RateLimit, "coalesce_reads": cfg.CoalesceReads,
 		"token_url": cfg.TokenURL, "client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "scopes": cfg.Scopes,
 	} {
@@ -207,6 +214,12 @@ func (p *terraformProvider) Configure(ctx context.Context, req provider.Configur
 	if _, err := platform.CheckEndpoint(endpoint); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
 			fmt.Sprintf("The endpoint (from \"endpoint\" or %s) is not usable: %s.", envEndpoint, err))
+		return
+	}
+	apiVersion := stringOrEnv(cfg.APIVersion, envAPIVersion)
+	if err := spec.CheckAPIVersion(apiVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api_version"), "Invalid API Version",
+			fmt.Sprintf("The api_version (from \"api_version\" or %s) is not usable: %s.", envAPIVersion, err))
 		return
 	}
 	auth, diags := resolveAuth(ctx, cfg, spec.Name)
@@ -270,6 +283,7 @@ func (p *terraformProvider) Configure(ctx context.Context, req provider.Configur
 		MaxRetries:     int(maxRetries),
 		RequestTimeout: requestTimeout,
 		Log:            transportLogger(auth.token, auth.clientSecret),
+		APIVersion:     apiVersion,
 	}
 	if auth.usesClientCredentials() {
 		tokens, diags := obtainToken(ctx, auth, requestTimeout)
@@ -321,7 +335,7 @@ func stringOrEnv(v types.String, env string) string {
 
 func envFor(attr string) string {
 	return map[string]string{
-		"platform": envPlatform, "endpoint": envEndpoint, "token": envToken, "max_retries": envMaxRetries,
+		"platform": envPlatform, "endpoint": envEndpoint, "api_version": envAPIVersion, "token": envToken, "max_retries": envMaxRetries,
 		"request_timeout": envRequestTimeout, "rate_limit": envRateLimit, "coalesce_reads": envCoalesceReads,
 		"token_url": envTokenURL, "client_id": envClientID, "client_secret": envClientSecret, "scopes": envScopes,
 	}[attr]

@@ -43,6 +43,11 @@ var Spec = platform.Spec{
 		platform.FieldCreatedAt: "created_at", platform.FieldUpdatedAt: "updated_at", platform.FieldManaged: "is_managed",
 	},
 	PermissionHint: "On keywordsai, providers the platform manages itself cannot be changed or deleted.",
+	APIVersions: []platform.APIVersion{
+		{Name: "v1", Doc: "Keywords AI's API, as respan-api 0.1.29 describes it: the key as a top-level `api_key`"},
+		{Name: "v2", Doc: "Respan's newer API (respan-python-api 0.1.4x, endpoint `https://api.respan.ai`): the key under " +
+			"`extra_kwargs.api_key`, which the platform answers; a top-level `api_key` is ignored there, so a key sent that way would be lost"},
+	},
 }
 
 // wire is keywordsai's paths and mapping.
@@ -55,8 +60,17 @@ var wire = platform.Wire{
 // Client is the shared REST client with keywordsai's Spec and wire.
 type Client = platform.RESTClient
 
-// New builds a client of the keywordsai custom provider API.
-func New(cfg platform.HTTPConfig) (*Client, error) { return platform.NewRESTClient(Spec, wire, cfg) }
+// New builds a client of the keywordsai custom provider API, of the generation cfg.APIVersion
+// names (v1 when empty).
+func New(cfg platform.HTTPConfig) (*Client, error) {
+	if err := Spec.CheckAPIVersion(cfg.APIVersion); err != nil {
+		return nil, err
+	}
+	if cfg.APIVersion == "v2" {
+		return platform.NewRESTClient(Spec, wireV2, cfg)
+	}
+	return platform.NewRESTClient(Spec, wire, cfg)
+}
 
 // itemPath is the path of one provider. The id is the provider_id, which names a URL path segment,
 // so one that cannot be a segment is refused before any request.
