@@ -158,8 +158,10 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"extra_kwargs": schema.StringAttribute{
 				MarkdownDescription: "Additional provider configuration as a JSON object string (e.g. `timeout`, `temperature`); sensitive because it may hold " +
-					"secrets. `base_url` is merged into it on the wire and must not be repeated here. The platform never returns it, so out-of-band changes " +
-					"cannot be seen. " + platformsDoc(platform.FieldExtraKwargs),
+					"secrets. `base_url` is merged into it on the wire and must not be repeated here. Some platform versions return it (without its secret keys, " +
+					"or with them) and some never do: where it is returned, each configured key is compared with the value returned for it, so a key " +
+					"the platform adds or withholds is never a diff and a changed value is; where it is not, out-of-band changes cannot be seen. " +
+					platformsDoc(platform.FieldExtraKwargs),
 				Optional: true, Sensitive: true,
 				Validators: []validator.String{jsonObjectValidator{}},
 			},
