@@ -29,7 +29,7 @@ const tokenPlatform = "oauth"
 // static token, until they expire. Barndoor's own clients mint their token this way.
 func WithClientCredentials(clientID, clientSecret string) Option {
 	return func(s *Server) {
-		s.oauth = &tokenIssuer{clientID: clientID, clientSecret: clientSecret, ttl: DefaultTokenTTL, tokens: map[string]time.Time{}}
+		s.oauth = &tokenIssuer{clientID: clientID, clientSecret: clientSecret, ttl: DefaultTokenTTL, tokens: map[string]time.Time{}, now: time.Now}
 	}
 }
 
@@ -40,11 +40,18 @@ func WithTokenTTL(ttl time.Duration) Option {
 	return func(s *Server) { s.tokenTTL = max(ttl, time.Second) }
 }
 
+// WithClock gives the token endpoint a clock of its own, so a test can move past a token's
+// expiry instead of waiting for it.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.clock = now }
+}
+
 // tokenIssuer is the token endpoint and the store of the tokens it issued. It implements
 // mockapi.Platform so that the core journals it and injects faults into it like a platform.
 type tokenIssuer struct {
 	clientID, clientSecret string
 	ttl                    time.Duration
+	now                    func() time.Time
 
 	mu sync.Mutex
 	// tokens maps each unexpired issued token to its expiry.
@@ -173,7 +180,7 @@ func (o *tokenIssuer) issue() (string, int64) {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	now := time.Now()
+	now := o.now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	// Forget expired tokens, so a long run of renewals does not grow the store.
@@ -203,7 +210,7 @@ func (o *tokenIssuer) check(token string) tokenState {
 	switch {
 	case !ok:
 		return tokenUnknown
-	case time.Now().Before(exp):
+	case o.now().Before(exp):
 		return tokenValid
 	default:
 		return tokenExpired

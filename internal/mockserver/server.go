@@ -33,6 +33,7 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -105,12 +106,16 @@ type Server struct {
 	// startModes are the modes given at construction; Reset restores them. modes are the
 	// modes as last set, guarded by mu.
 	startModes Modes
-	// latency delays every platform request; see WithLatency.
+	// latency delays every platform request; see WithLatency. wait is how a delay is spent
+	// (WithWait); nil waits on a timer.
 	latency time.Duration
+	wait    func(ctx context.Context, d time.Duration) error
 	// oauth is the token endpoint, nil unless WithClientCredentials; tokenTTL overrides its
 	// default lifetime.
 	oauth    *tokenIssuer
 	tokenTTL time.Duration
+	// clock, when set (WithClock), is the token endpoint's clock for issuing and expiring tokens.
+	clock func() time.Time
 
 	mu      sync.Mutex
 	modes   Modes
@@ -155,6 +160,28 @@ func WithLatency(d time.Duration) Option {
 	return func(s *Server) { s.latency = max(d, 0) }
 }
 
+// WithWait makes the server spend each delay (WithLatency, a fault's latency_ms) by calling
+// wait, which returns the context's error when the client gave up first. Tests record the delays
+// asked for instead of timing them.
+func WithWait(wait func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *Server) { s.wait = wait }
+}
+
+// sleep spends a delay, or returns the context's error when the request is cancelled first.
+func (s *Server) sleep(ctx context.Context, d time.Duration) error {
+	if s.wait != nil {
+		return s.wait(ctx, d)
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // New returns a server that accepts the bearer token (an empty token accepts none) on every
 // platform.
 func New(token string, opts ...Option) *Server {
@@ -169,6 +196,9 @@ func New(token string, opts ...Option) *Server {
 	}
 	// WithModes was checked when it was given; the defaults are always valid.
 	_ = s.SetModes(s.startModes)
+	if s.oauth != nil && s.clock != nil {
+		s.oauth.now = s.clock
+	}
 	if s.oauth != nil && s.tokenTTL > 0 {
 		s.oauth.ttl = s.tokenTTL
 	}
@@ -350,11 +380,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		delay += time.Duration(fault.LatencyMS) * time.Millisecond
 	}
 	if delay > 0 {
-		timer := time.NewTimer(delay)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
+		if err := s.sleep(r.Context(), delay); err != nil {
 			// 499 is nginx's "client closed request": nothing was answered.
 			rec.status = 499
 			return

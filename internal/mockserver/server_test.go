@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -477,26 +478,60 @@ func TestFaultProbability(t *testing.T) {
 	}
 }
 
+// delays records the delays the server was asked to spend, without spending them.
+type delays struct {
+	mu  sync.Mutex
+	got []time.Duration
+}
+
+func (d *delays) wait(_ context.Context, delay time.Duration) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.got = append(d.got, delay)
+	return nil
+}
+
+func (d *delays) take() []time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := d.got
+	d.got = nil
+	return out
+}
+
+// newDelayedFake is a fake whose delays are recorded instead of waited for.
+func newDelayedFake(t *testing.T, opts ...mockserver.Option) (*fake, *delays) {
+	t.Helper()
+	d := &delays{}
+	ms := mockserver.New(token, append(opts, mockserver.WithWait(d.wait))...)
+	srv := httptest.NewServer(ms)
+	t.Cleanup(srv.Close)
+	return &fake{t: t, ms: ms, srv: srv, client: srv.Client()}, d
+}
+
 func TestFaultLatency(t *testing.T) {
-	f := newFake(t)
+	f, d := newDelayedFake(t)
 	f.setFaults(map[string]any{"path": "/ai/llm", "latency_ms": 300, "count": 1})
-	start := time.Now()
 	a := f.do(http.MethodGet, "/ai/llm", nil)
-	if elapsed := time.Since(start); elapsed < 250*time.Millisecond {
-		t.Fatalf("latency_ms 300 answered after %v", elapsed)
+	if got := d.take(); !slices.Equal(got, []time.Duration{300 * time.Millisecond}) {
+		t.Fatalf("latency_ms 300 delayed the request by %v", got)
 	}
 	if a.status != http.StatusOK {
 		t.Fatalf("a latency-only fault changed the answer: %d", a.status)
 	}
+	// The rule fired its one time: the next request is not delayed.
+	f.do(http.MethodGet, "/ai/llm", nil)
+	if got := d.take(); len(got) != 0 {
+		t.Fatalf("a spent latency rule delayed again: %v", got)
+	}
 	// A latency fault applies before auth, so it also slows unauthorized requests.
 	f.setFaults(map[string]any{"path": "/ai/llm", "latency_ms": 200})
-	start = time.Now()
 	b, err := f.send(http.MethodGet, "/ai/llm", "", nil)
 	if err != nil || b.status != http.StatusUnauthorized {
 		t.Fatalf("unauthorized with latency: %+v, %v", b, err)
 	}
-	if elapsed := time.Since(start); elapsed < 150*time.Millisecond {
-		t.Fatalf("latency_ms 200 answered after %v", elapsed)
+	if got := d.take(); !slices.Equal(got, []time.Duration{200 * time.Millisecond}) {
+		t.Fatalf("latency_ms 200 delayed an unauthorized request by %v", got)
 	}
 }
 
@@ -612,7 +647,9 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 	errs := make(chan string, workers*rounds*len(platforms)*3)
 	stop := make(chan struct{})
 
-	// Readers of the journal and faults run alongside the writers.
+	// Readers of the journal and faults run alongside the writers, one read per write signalled
+	// on written, so they interleave with the writes without a clock.
+	written := make(chan struct{}, 4)
 	var readers sync.WaitGroup
 	for range 4 {
 		readers.Add(1)
@@ -622,7 +659,7 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 				select {
 				case <-stop:
 					return
-				default:
+				case <-written:
 				}
 				if a, err := f.send(http.MethodGet, "/_mock/requests", "", nil); err != nil || a.status != http.StatusOK {
 					errs <- fmt.Sprintf("journal read: %v %d", err, a.status)
@@ -630,8 +667,6 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 				}
 				_ = f.ms.Requests()
 				_ = f.ms.Faults()
-				// The journal grows all along; reading it in a tight loop would only slow the test.
-				time.Sleep(5 * time.Millisecond)
 			}
 		}()
 	}
@@ -645,6 +680,10 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 					n := w*rounds + i
 					a, err := f.send(http.MethodPost, p.collection, token, p.create(n))
 					sent.Add(1)
+					select {
+					case written <- struct{}{}:
+					default: // The readers are busy; they read the next write.
+					}
 					if err != nil || a.status >= 500 {
 						errs <- fmt.Sprintf("create on %s: %v %d %s", p.name, err, a.status, a.raw)
 						continue
@@ -696,26 +735,26 @@ func TestConcurrentUseOfAllPlatforms(t *testing.T) {
 
 func TestLatencyDelaysPlatformRequestsOnly(t *testing.T) {
 	const latency = 200 * time.Millisecond
-	ms := mockserver.New(token, mockserver.WithLatency(latency))
-	srv := httptest.NewServer(ms)
-	t.Cleanup(srv.Close)
-	f := &fake{t: t, ms: ms, srv: srv, client: srv.Client()}
+	f, d := newDelayedFake(t, mockserver.WithLatency(latency))
 	for _, p := range platforms {
-		start := time.Now()
 		if a := f.do(http.MethodGet, p.collection, nil); a.status != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", p.collection, a.status, a.raw)
 		}
-		// Only a lower bound: an upper one would flake on a loaded machine.
-		if elapsed := time.Since(start); elapsed < latency {
-			t.Errorf("GET %s answered after %v, want at least %v", p.collection, elapsed, latency)
+		if got := d.take(); !slices.Equal(got, []time.Duration{latency}) {
+			t.Errorf("GET %s was delayed by %v, want %v", p.collection, got, latency)
 		}
 	}
 	// A fault's latency adds to the server's.
 	f.setFaults(map[string]any{"path": "/ai/llm", "latency_ms": 100, "count": 1})
-	start := time.Now()
+	d.take() // The control request that set the fault is not delayed; nothing to see.
 	f.do(http.MethodGet, "/ai/llm", nil)
-	if elapsed := time.Since(start); elapsed < latency+100*time.Millisecond {
-		t.Errorf("latency plus a latency_ms 100 fault answered after %v", elapsed)
+	if got := d.take(); !slices.Equal(got, []time.Duration{latency + 100*time.Millisecond}) {
+		t.Errorf("latency plus a latency_ms 100 fault delayed the request by %v", got)
+	}
+	// Control endpoints are never delayed.
+	f.do(http.MethodGet, "/_mock/requests", nil)
+	if got := d.take(); len(got) != 0 {
+		t.Errorf("a control endpoint was delayed by %v", got)
 	}
 }
 
@@ -742,16 +781,10 @@ func TestLatencySparesControlEndpointsAndHonoursCancellation(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("a request delayed by an hour answered %d", resp.StatusCode)
 	}
-	// The handler notices the cancellation and journals the request as never answered.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		entries := ms.Requests()
-		if len(entries) == 1 && entries[0].Status == 499 && entries[0].Path == "/ai/llm" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("journal after a cancelled delayed request = %+v", entries)
-		}
-		time.Sleep(10 * time.Millisecond)
+	// The handler notices the cancellation and journals the request as never answered. Close
+	// waits for every handler to return, so the journal is final without polling it.
+	srv.Close()
+	if entries := ms.Requests(); len(entries) != 1 || entries[0].Status != 499 || entries[0].Path != "/ai/llm" {
+		t.Fatalf("journal after a cancelled delayed request = %+v", entries)
 	}
 }
