@@ -55,11 +55,13 @@ type resourceCase struct {
 	invalid []invalidCase
 }
 
+// invalidCase is a configuration refused at plan time; error is the phrases the error must hold,
+// in order: what failed and what is allowed.
 type invalidCase struct {
 	name  string
 	set   map[string]string
 	drop  []string
-	error string
+	error []string
 }
 
 func renderResource(attrs map[string]string) string {
@@ -111,11 +113,11 @@ func resourceCases() []resourceCase {
 			computed: []string{"id", "enabled"},
 			secrets:  []string{"api_key", "credentials"},
 			invalid: []invalidCase{
-				{name: "n/a name", set: map[string]string{"name": `"x"`}, error: `Attribute Not Supported On Refactor`},
-				{name: "model provider refactor lacks", set: map[string]string{"model_provider": `"groq"`}, error: `does not accept model_provider "groq"`},
-				{name: "bad enum", set: map[string]string{"model_provider": `"gpt"`}, error: `(?s)model_provider.*value must be one of`},
-				{name: "api_key with api_key_wo", set: map[string]string{"api_key_wo": `"sk-x"`, "api_key_wo_version": `"1"`}, error: `(?s)Invalid Attribute Combination.*"api_key_wo" cannot be specified when "api_key" is specified`},
-				{name: "n/a range attribute", set: map[string]string{"request_timeout_secs": "5000"}, error: `request_timeout_secs`},
+				{name: "n/a name", set: map[string]string{"name": `"x"`}, error: []string{"Attribute Not Supported On Refactor", `"name" is not an attribute of the refactor platform`, "The refactor platform supports: " + refactor.Spec.SupportedList()}},
+				{name: "model provider refactor lacks", set: map[string]string{"model_provider": `"groq"`}, error: []string{`does not accept model_provider "groq"`, "Allowed values: " + strings.Join(refactor.Spec.ModelProviders, ", ")}},
+				{name: "bad enum", set: map[string]string{"model_provider": `"gpt"`}, error: []string{"model_provider value must be one of:", `"openai"`, `got: "gpt"`}},
+				{name: "api_key with api_key_wo", set: map[string]string{"api_key_wo": `"sk-x"`, "api_key_wo_version": `"1"`}, error: []string{"Invalid Attribute Combination", `"api_key_wo" cannot be specified when "api_key" is specified`}},
+				{name: "n/a range attribute", set: map[string]string{"request_timeout_secs": "5000"}, error: []string{"request_timeout_secs value must be between 1 and 3600", "got: 5000"}},
 			},
 		},
 		{
@@ -137,11 +139,11 @@ func resourceCases() []resourceCase {
 			computed: []string{"id", "org_id", "created_at"},
 			secrets:  []string{"api_key", "secret"},
 			invalid: []invalidCase{
-				{name: "n/a enabled", set: map[string]string{"enabled": "false"}, error: `Attribute Not Supported On Flashback`},
-				{name: "missing secret", drop: []string{"secret"}, error: `(?s)requires "secret"`},
-				{name: "bad url", set: map[string]string{"base_url": `"not a url"`}, error: `(?s)base_url must be an absolute`},
-				{name: "secret with secret_wo", set: map[string]string{"secret_wo": `"s"`, "secret_wo_version": `"1"`}, error: `(?s)Invalid Attribute Combination.*"secret_wo" cannot be specified when "secret" is specified`},
-				{name: "wo without version", set: map[string]string{"api_key_wo": `"k"`}, drop: []string{"api_key"}, error: `(?s)api_key_wo_version.*must be specified|Missing Attribute`},
+				{name: "n/a enabled", set: map[string]string{"enabled": "false"}, error: []string{"Attribute Not Supported On Flashback", `"enabled" is not an attribute of the flashback platform`, "The flashback platform supports: " + flashback.Spec.SupportedList()}},
+				{name: "missing secret", drop: []string{"secret"}, error: []string{`The flashback platform requires "secret"`, `Set "secret" or "secret_wo" with "secret_wo_version"`}},
+				{name: "bad url", set: map[string]string{"base_url": `"not a url"`}, error: []string{"base_url must be an absolute http:// or https:// URL", `got "not a url"`}},
+				{name: "secret with secret_wo", set: map[string]string{"secret_wo": `"s"`, "secret_wo_version": `"1"`}, error: []string{"Invalid Attribute Combination", `"secret_wo" cannot be specified when "secret" is specified`}},
+				{name: "wo without version", set: map[string]string{"api_key_wo": `"k"`}, drop: []string{"api_key"}, error: []string{`"api_key_wo_version" must be specified when "api_key_wo" is specified`}},
 			},
 		},
 		{
@@ -163,11 +165,11 @@ func resourceCases() []resourceCase {
 			computed: []string{"id", "org_id", "auth_type", "base_url", "enabled", "enforce_health_check", "created_at"},
 			secrets:  []string{"api_key"},
 			invalid: []invalidCase{
-				{name: "n/a workspace", set: map[string]string{"workspace_id": `"ws"`}, error: `Attribute Not Supported On Barndoor`},
-				{name: "timeout out of range", set: map[string]string{"request_timeout_secs": "3601"}, error: `(?s)request_timeout_secs.*between 1 and 3600`},
-				{name: "stream timeout out of range", set: map[string]string{"stream_idle_timeout_secs": "0"}, error: `(?s)stream_idle_timeout_secs.*between 1 and 1800`},
-				{name: "bad uuid", set: map[string]string{"connection_id": `"not-a-uuid"`}, error: `(?s)connection_id.*must be a UUID`},
-				{name: "settings not an object", set: map[string]string{"settings": `"[1,2]"`}, error: `(?s)settings must be a JSON object`},
+				{name: "n/a workspace", set: map[string]string{"workspace_id": `"ws"`}, error: []string{"Attribute Not Supported On Barndoor", `"workspace_id" is not an attribute of the barndoor platform`, "The barndoor platform supports: " + barndoor.Spec.SupportedList()}},
+				{name: "timeout out of range", set: map[string]string{"request_timeout_secs": "3601"}, error: []string{"request_timeout_secs value must be between 1 and 3600", "got: 3601"}},
+				{name: "stream timeout out of range", set: map[string]string{"stream_idle_timeout_secs": "0"}, error: []string{"stream_idle_timeout_secs value must be between 1 and 1800", "got: 0"}},
+				{name: "bad uuid", set: map[string]string{"connection_id": `"not-a-uuid"`}, error: []string{"connection_id", "must be a UUID such as 3c90c3cc-0d44-4b50-8888-8dd25736052a", "got: not-a-uuid"}},
+				{name: "settings not an object", set: map[string]string{"settings": `"[1,2]"`}, error: []string{"settings must be a JSON object such as", "it is JSON but not an object"}},
 			},
 		},
 		{
@@ -189,11 +191,11 @@ func resourceCases() []resourceCase {
 			computed: []string{"id", "created_at"},
 			secrets:  []string{"api_key", "extra_kwargs", "base_url"},
 			invalid: []invalidCase{
-				{name: "n/a model provider", set: map[string]string{"model_provider": `"openai"`}, error: `Attribute Not Supported On Keywordsai`},
-				{name: "missing provider_id", drop: []string{"provider_id"}, error: `(?s)requires "provider_id"`},
-				{name: "extra_kwargs not an object", set: map[string]string{"extra_kwargs": `"nope"`}, error: `(?s)extra_kwargs must be a JSON object`},
-				{name: "base_url twice", set: map[string]string{"extra_kwargs": `jsonencode({ base_url = "https://x.example.com" })`}, error: `Conflicting Base URL`},
-				{name: "bad url", set: map[string]string{"base_url": `"ftp://x"`}, error: `(?s)base_url must be an absolute`},
+				{name: "n/a model provider", set: map[string]string{"model_provider": `"openai"`}, error: []string{"Attribute Not Supported On Keywordsai", `"model_provider" is not an attribute of the keywordsai platform`, "The keywordsai platform supports: " + keywordsai.Spec.SupportedList()}},
+				{name: "missing provider_id", drop: []string{"provider_id"}, error: []string{`The keywordsai platform requires "provider_id"`}},
+				{name: "extra_kwargs not an object", set: map[string]string{"extra_kwargs": `"nope"`}, error: []string{"extra_kwargs must be a JSON object such as", "it does not parse as JSON"}},
+				{name: "base_url twice", set: map[string]string{"extra_kwargs": `jsonencode({ base_url = "https://x.example.com" })`}, error: []string{"Conflicting Base URL", `extra_kwargs holds "base_url" while the base_url attribute is set`, "Set the base URL in one place: the base_url attribute."}},
+				{name: "bad url", set: map[string]string{"base_url": `"ftp://x"`}, error: []string{"base_url must be an absolute http:// or https:// URL", `got "ftp://x"`}},
 			},
 		},
 	}
@@ -518,7 +520,7 @@ func TestAccLLMProviderResource_invalid(t *testing.T) {
 				steps = append(steps, resource.TestStep{
 					Config:      m.providerConfig(tc.platform) + renderResource(with(tc.base, inv.set, inv.drop...)),
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(inv.error),
+					ExpectError: phrases(inv.error...),
 				})
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
