@@ -257,6 +257,7 @@ func TestAccLLMProviderDataSource_basic(t *testing.T) {
 			checks = append(checks, noSecrets)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{
 						Config:            cfg,
@@ -304,6 +305,7 @@ func TestAccLLMProviderDataSource_nameIsExact(t *testing.T) {
 			m := newTestMock(t)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{Config: m.providerConfig(tc.platform) + renderResource(tc.base)},
 					{
@@ -329,6 +331,7 @@ func TestAccLLMProviderDataSource_ambiguousName(t *testing.T) {
 		renderNamedResource("second", with(tc.base, map[string]string{"workspace_id": `"ws-beta"`}))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, tc.platform),
 		Steps: []resource.TestStep{
 			{Config: resources},
 			{

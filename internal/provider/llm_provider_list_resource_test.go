@@ -87,6 +87,7 @@ func TestAccLLMProviderListResource_query(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   queryChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{Config: m.providerConfig(tc.platform)},
 					{PreConfig: clearJournal(m), Query: true, Config: query, QueryResultChecks: checks},

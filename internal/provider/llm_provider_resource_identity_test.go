@@ -143,6 +143,7 @@ func TestAccLLMProviderResource_identity(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   identityChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{
 						Config: cfg,

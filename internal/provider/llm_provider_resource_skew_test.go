@@ -114,6 +114,7 @@ func TestAccLLMProviderResource_skewCreate(t *testing.T) {
 	cfg := barndoorSkewConfig(m, map[string]string{"request_timeout_secs": "30"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: dropFields(t, m, "request_timeout_secs"),
@@ -161,6 +162,7 @@ func TestAccLLMProviderResource_skewUpdate(t *testing.T) {
 	updated := barndoorSkewConfig(m, map[string]string{"request_timeout_secs": "30"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{Config: barndoorSkewConfig(m, map[string]string{"request_timeout_secs": "1800"})},
 			{
@@ -212,6 +214,7 @@ func TestAccLLMProviderResource_skewContradicts(t *testing.T) {
 	cfg := barndoorSkewConfig(m, map[string]string{"enforce_health_check": "false"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			// On create.
 			{PreConfig: ignore, Config: cfg, ExpectError: wantErr},

@@ -152,6 +152,7 @@ func TestAccLLMProvidersDataSource_filters(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
 					{Config: first},
 					{

@@ -153,6 +153,7 @@ func TestAccProvider_clientCredentials401RenewedOnce(t *testing.T) {
 	attrs := map[string]string{"name": `"bd-renewed"`, "model_provider": `"openai"`, "api_key": `"bd-key-renewed"`}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
 			Config: m.clientCredentialsConfig(barndoor.Name) + renderResource(attrs),
 			Check: func(*terraform.State) error {

@@ -61,6 +61,7 @@ resource "llm_provider" "from_variable" {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
 			Config:          cfg,
 			ConfigVariables: config.Variables{"key": config.StringVariable(fromVariable)},
