@@ -39,7 +39,7 @@ func addAPIError(diags *diag.Diagnostics, verb string, spec platform.Spec, err e
 		case platform.KindAuth:
 			advice = "The platform refused the token. Check the provider's token (or LLM_TOKEN), or its client credentials, and that they are valid for this endpoint."
 		case platform.KindPermission:
-			advice = "The token may not change this record."
+			advice = "The platform refused the change: the token may not change this record, or the platform does not allow it now (its message below says which)."
 			if spec.PermissionHint != "" {
 				advice += " " + spec.PermissionHint
 			}

@@ -385,3 +385,41 @@ func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 		t.Fatalf("a refused api_version still sent %v", w)
 	}
 }
+
+// TestAccLLMProviderResource_flashbackDeleteInUse: flashback refuses to delete a configuration
+// that repositories use. The destroy fails with the platform's message, which names the
+// repositories, and what to do; the record stays in state and on the platform, and once the
+// repositories are detached the destroy succeeds.
+func TestAccLLMProviderResource_flashbackDeleteInUse(t *testing.T) {
+	m := newTestMock(t)
+	cfg := m.providerConfig(flashback.Name) + renderResource(resourceCases()[1].base)
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, flashback.Name),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: stateID(&id)},
+			{
+				PreConfig: func() {
+					if _, err := m.srv.Flashback().AttachRepo(id, "repo-checkout"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, Destroy: true,
+				ExpectError: phrases("Unable to Delete LLM Provider",
+					"a configuration in use by a repository cannot be deleted: detach it from the repository first", "in use by 1", "repo-checkout"),
+			},
+			{
+				PreConfig: func() {
+					if got := m.platformKeys(t, flashback.Name); len(got) != 1 {
+						t.Fatalf("after the refused delete the platform holds %v, want the record", got)
+					}
+					if err := m.srv.Flashback().DetachRepos(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+			},
+		},
+	})
+}
