@@ -31,11 +31,13 @@ const (
 	FieldStreamIdleTimeoutSecs Field = "stream_idle_timeout_secs"
 	FieldEnforceHealthCheck    Field = "enforce_health_check"
 
-	FieldOrgID       Field = "org_id"
-	FieldCatalogSlug Field = "catalog_slug"
-	FieldCreatedAt   Field = "created_at"
-	FieldUpdatedAt   Field = "updated_at"
-	FieldManaged     Field = "managed"
+	FieldOrgID        Field = "org_id"
+	FieldCatalogSlug  Field = "catalog_slug"
+	FieldCreatedAt    Field = "created_at"
+	FieldUpdatedAt    Field = "updated_at"
+	FieldManaged      Field = "managed"
+	FieldHealthStatus Field = "health_status"
+	FieldSecretPath   Field = "secret_path"
 )
 
 // ValueKind is the shape of a field's value.
@@ -99,6 +101,8 @@ var Fields = []FieldDef{
 	output(stringField(FieldCreatedAt, func(r *Record) *string { return &r.CreatedAt })),
 	output(stringField(FieldUpdatedAt, func(r *Record) *string { return &r.UpdatedAt })),
 	output(boolField(FieldManaged, func(r *Record) **bool { return &r.Managed })),
+	output(stringField(FieldHealthStatus, func(r *Record) *string { return &r.HealthStatus })),
+	output(stringField(FieldSecretPath, func(r *Record) *string { return &r.SecretPath })),
 }
 
 // AllFields lists every configurable canonical field in documentation order.

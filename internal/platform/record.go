@@ -40,6 +40,11 @@ type Record struct {
 	CatalogSlug string
 	CreatedAt   string
 	UpdatedAt   string
+	// HealthStatus is the platform's last health check of the model provider (barndoor
+	// health_status); SecretPath is where the platform keeps the record's secret (barndoor
+	// secret_path: the record's own slot, or its connection's).
+	HealthStatus string
+	SecretPath   string
 	// Managed says whether the platform itself owns the record (keywordsai is_managed), which then
 	// cannot be changed or deleted; nil where the platform does not say.
 	Managed *bool

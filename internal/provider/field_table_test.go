@@ -19,6 +19,10 @@ var resourceOmits = map[platform.Field]string{
 	// A record the platform manages itself cannot be created, changed or deleted, so no resource
 	// ever holds one; the data sources show it, and the list resource leaves such records out.
 	platform.FieldManaged: "a resource never holds a managed record",
+	// Both change without any configuration change (a health check, binding a connection): in the
+	// resource they would show as changes outside Terraform on every refresh.
+	platform.FieldHealthStatus: "read it from the data sources",
+	platform.FieldSecretPath:   "read it from the data sources",
 }
 
 // Attributes that are not fields of the table: the id, the timeouts block and each secret's

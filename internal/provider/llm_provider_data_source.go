@@ -53,6 +53,8 @@ type llmProviderRecordModel struct {
 	CreatedAt             types.String `tfsdk:"created_at"`
 	UpdatedAt             types.String `tfsdk:"updated_at"`
 	Managed               types.Bool   `tfsdk:"managed"`
+	HealthStatus          types.String `tfsdk:"health_status"`
+	SecretPath            types.String `tfsdk:"secret_path"`
 }
 
 // recordAttributes is the schema of one record, shared by both data sources. lookup names the
@@ -102,6 +104,10 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. "+computedDoc("catalog_slug")),
 		"created_at":   str("created_at", "When the record was created, as the platform reports it. "+computedDoc("created_at")),
 		"updated_at":   str("updated_at", "When the record was last updated, as the platform reports it. "+computedDoc("updated_at")),
+		"health_status": str("health_status", "The platform's last health check of the model provider (e.g. `unverified`, `healthy`); "+
+			"only the data sources show it, since it changes without any configuration change. "+computedDoc("health_status")),
+		"secret_path": str("secret_path", "Where the platform keeps the record's secret: its own slot, or its connection's once bound to one. "+
+			computedDoc("secret_path")),
 		"managed": schema.BoolAttribute{
 			MarkdownDescription: "Whether the platform itself owns the record: a managed record cannot be changed or " +
 				"deleted, and should not be imported. " + managedDoc(),
@@ -138,6 +144,7 @@ func (m *llmProviderRecordModel) modelFields() map[string]any {
 		"request_timeout_secs": &m.RequestTimeoutSecs, "stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs,
 		"enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "managed": &m.Managed,
+		"health_status": &m.HealthStatus, "secret_path": &m.SecretPath,
 	}
 }
 

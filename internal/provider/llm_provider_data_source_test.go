@@ -57,7 +57,7 @@ func dataSourceCases() []dataSourceCase {
 				"id": knownvalue.StringExact("openai"), "model_provider": knownvalue.StringExact("openai"), "enabled": knownvalue.Bool(true),
 				"name": knownvalue.Null(), "provider_id": knownvalue.Null(), "base_url": knownvalue.Null(), "workspace_id": knownvalue.Null(),
 				"settings": knownvalue.Null(), "managed": knownvalue.Null(), "request_timeout_secs": knownvalue.Null(),
-				"enforce_health_check": knownvalue.Null(),
+				"enforce_health_check": knownvalue.Null(), "health_status": knownvalue.Null(), "secret_path": knownvalue.Null(),
 			},
 		},
 		flashback.Name: {
@@ -85,6 +85,8 @@ func dataSourceCases() []dataSourceCase {
 				"settings":             knownvalue.StringRegexp(regexp.MustCompile(`^\{.*"temperature_default":0\.2.*\}$`)),
 				"connection_id":        knownvalue.Null(), "org_id": knownvalue.NotNull(), "created_at": knownvalue.NotNull(),
 				"updated_at": knownvalue.NotNull(), "managed": knownvalue.Null(), "workspace_id": knownvalue.Null(),
+				"health_status": knownvalue.StringExact("unverified"),
+				"secret_path":   knownvalue.StringRegexp(regexp.MustCompile(`^llm-gateway/[^/]+/providers/[^/]+$`)),
 			},
 		},
 		keywordsai.Name: {
@@ -94,6 +96,7 @@ func dataSourceCases() []dataSourceCase {
 				"id": knownvalue.StringExact("kw-primary"), "provider_id": knownvalue.StringExact("kw-primary"),
 				"name": knownvalue.StringExact("KW Primary"), "managed": knownvalue.Bool(false), "created_at": knownvalue.NotNull(),
 				"model_provider": knownvalue.Null(), "enabled": knownvalue.Null(), "settings": knownvalue.Null(), "workspace_id": knownvalue.Null(),
+				"health_status": knownvalue.Null(),
 			},
 		},
 	}

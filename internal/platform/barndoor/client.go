@@ -52,6 +52,7 @@ var Spec = platform.Spec{
 	Computed: map[platform.Field]string{
 		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",
 		platform.FieldCreatedAt: "created_at", platform.FieldUpdatedAt: "updated_at",
+		platform.FieldHealthStatus: "health_status", platform.FieldSecretPath: "secret_path",
 	},
 }
 
@@ -131,6 +132,8 @@ type wireProvider struct {
 	StreamIdleTimeoutSecs *int64          `json:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    *bool           `json:"enforce_health_check"`
 	CatalogSlug           *string         `json:"catalog_slug"`
+	HealthStatus          *string         `json:"health_status"`
+	SecretPath            *string         `json:"secret_path"`
 	CreatedAt             string          `json:"created_at"`
 	UpdatedAt             string          `json:"updated_at"`
 
@@ -171,6 +174,8 @@ func (w wireProvider) Record() (platform.Record, error) {
 		EnforceHealthCheck:    w.EnforceHealthCheck,
 		Returned:              Spec.ReturnedKeys(w.keys),
 		CatalogSlug:           deref(w.CatalogSlug),
+		HealthStatus:          deref(w.HealthStatus),
+		SecretPath:            deref(w.SecretPath),
 		CreatedAt:             w.CreatedAt,
 		UpdatedAt:             w.UpdatedAt,
 	}

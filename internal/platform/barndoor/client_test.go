@@ -157,6 +157,7 @@ func TestClientLifecycle(t *testing.T) {
 		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), EnforceHealthCheck: ptr(true),
 		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt, Returned: allReturned,
 		PlatformSettingsKeys: []string{"model_api_family"},
+		HealthStatus:         "unverified", SecretPath: "llm-gateway/" + created.OrgID + "/providers/" + created.ID,
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("created =\n%+v\nwant\n%+v", created, want)
@@ -703,7 +704,8 @@ func returned(fs ...platform.Field) map[platform.Field]bool {
 var allReturned = returned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL, platform.FieldEnabled,
 	platform.FieldAuthType, platform.FieldConnectionID, platform.FieldCatalogID, platform.FieldSettings,
 	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck,
-	platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt)
+	platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt,
+	platform.FieldHealthStatus, platform.FieldSecretPath)
 
 func TestDecodeRecord(t *testing.T) {
 	cases := []struct {
@@ -737,8 +739,9 @@ func TestDecodeRecord(t *testing.T) {
 				Returned: returned(platform.FieldName, platform.FieldModelProvider, platform.FieldAuthType, platform.FieldBaseURL,
 					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
 					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs,
-					platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt),
-				PlatformSettingsKeys: []string{"model_api_family"},
+					platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt,
+					platform.FieldHealthStatus, platform.FieldSecretPath),
+				PlatformSettingsKeys: []string{"model_api_family"}, HealthStatus: "unverified", SecretPath: "x",
 			},
 		},
 		{
