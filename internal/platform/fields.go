@@ -30,6 +30,7 @@ const (
 	FieldRequestTimeoutSecs    Field = "request_timeout_secs"
 	FieldStreamIdleTimeoutSecs Field = "stream_idle_timeout_secs"
 	FieldEnforceHealthCheck    Field = "enforce_health_check"
+	FieldModelSyncMode         Field = "model_sync_mode"
 
 	FieldOrgID        Field = "org_id"
 	FieldCatalogSlug  Field = "catalog_slug"
@@ -95,6 +96,7 @@ var Fields = []FieldDef{
 	int64Field(FieldRequestTimeoutSecs, func(r *Record) **int64 { return &r.RequestTimeoutSecs }),
 	int64Field(FieldStreamIdleTimeoutSecs, func(r *Record) **int64 { return &r.StreamIdleTimeoutSecs }),
 	withDefault(boolField(FieldEnforceHealthCheck, func(r *Record) **bool { return &r.EnforceHealthCheck })),
+	withDefault(stringField(FieldModelSyncMode, func(r *Record) *string { return &r.ModelSyncMode })),
 
 	output(stringField(FieldOrgID, func(r *Record) *string { return &r.OrgID })),
 	output(stringField(FieldCatalogSlug, func(r *Record) *string { return &r.CatalogSlug })),

@@ -34,6 +34,7 @@ type Record struct {
 	RequestTimeoutSecs    *int64
 	StreamIdleTimeoutSecs *int64
 	EnforceHealthCheck    *bool
+	ModelSyncMode         string
 
 	// Set by the platform only.
 	OrgID       string

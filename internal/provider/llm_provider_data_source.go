@@ -48,6 +48,7 @@ type llmProviderRecordModel struct {
 	RequestTimeoutSecs    types.Int64  `tfsdk:"request_timeout_secs"`
 	StreamIdleTimeoutSecs types.Int64  `tfsdk:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    types.Bool   `tfsdk:"enforce_health_check"`
+	ModelSyncMode         types.String `tfsdk:"model_sync_mode"`
 	OrgID                 types.String `tfsdk:"org_id"`
 	CatalogSlug           types.String `tfsdk:"catalog_slug"`
 	CreatedAt             types.String `tfsdk:"created_at"`
@@ -82,6 +83,8 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		},
 		"workspace_id": str("workspace_id", "The workspace that owns the record. "+filledOn(platform.FieldWorkspaceID)),
 		"auth_type":    str("auth_type", "How the platform authenticates to the model provider. "+filledOn(platform.FieldAuthType)),
+		"model_sync_mode": str("model_sync_mode", "How the gateway keeps the model routes in step with the model provider's models. "+
+			filledOn(platform.FieldModelSyncMode)),
 		"connection_id": str("connection_id", "UUID of the shared credential (connection) the record uses; null when it has "+
 			"a direct credential. "+filledOn(platform.FieldConnectionID)),
 		"catalog_id": str("catalog_id", "UUID of the built-in catalog template the record was created from. "+filledOn(platform.FieldCatalogID)),
@@ -142,7 +145,7 @@ func (m *llmProviderRecordModel) modelFields() map[string]any {
 		"base_url": &m.BaseURL, "enabled": &m.Enabled, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
 		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
 		"request_timeout_secs": &m.RequestTimeoutSecs, "stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs,
-		"enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
+		"model_sync_mode": &m.ModelSyncMode, "enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "managed": &m.Managed,
 		"health_status": &m.HealthStatus, "secret_path": &m.SecretPath,
 	}

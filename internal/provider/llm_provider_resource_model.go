@@ -42,6 +42,7 @@ type llmProviderResourceModel struct {
 	RequestTimeoutSecs    types.Int64    `tfsdk:"request_timeout_secs"`
 	StreamIdleTimeoutSecs types.Int64    `tfsdk:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    types.Bool     `tfsdk:"enforce_health_check"`
+	ModelSyncMode         types.String   `tfsdk:"model_sync_mode"`
 	OrgID                 types.String   `tfsdk:"org_id"`
 	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
@@ -367,7 +368,7 @@ func (m *llmProviderResourceModel) modelFields() map[string]any {
 		"extra_kwargs": &m.ExtraKwargs, "request_timeout_secs": &m.RequestTimeoutSecs,
 		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "timeouts": &m.Timeouts,
-		"enforce_health_check": &m.EnforceHealthCheck,
+		"model_sync_mode": &m.ModelSyncMode, "enforce_health_check": &m.EnforceHealthCheck,
 	}
 }
 

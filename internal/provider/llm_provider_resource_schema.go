@@ -30,7 +30,7 @@ var attributeFields = map[string]platform.Field{
 	"workspace_id": platform.FieldWorkspaceID, "auth_type": platform.FieldAuthType, "connection_id": platform.FieldConnectionID,
 	"catalog_id": platform.FieldCatalogID, "settings": platform.FieldSettings, "extra_kwargs": platform.FieldExtraKwargs,
 	"request_timeout_secs": platform.FieldRequestTimeoutSecs, "stream_idle_timeout_secs": platform.FieldStreamIdleTimeoutSecs,
-	"enforce_health_check": platform.FieldEnforceHealthCheck,
+	"enforce_health_check": platform.FieldEnforceHealthCheck, "model_sync_mode": platform.FieldModelSyncMode,
 }
 
 func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -138,6 +138,13 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"(e.g. anthropic `x_api_key`, bedrock `aws_role`, others `bearer_api_key`), or takes it from the connection. Not validated here: " +
 					"the platform's vocabulary changes between versions. " + platformsDoc(platform.FieldAuthType),
 				Optional: true, Computed: true, PlanModifiers: useState,
+			},
+			"model_sync_mode": schema.StringAttribute{
+				MarkdownDescription: "How the gateway keeps the provider's model routes in step with the model provider's models: `off`, " +
+					"`additive` (new models get routes) or `full` (routes follow the models both ways). When unset, it is not sent: a new record " +
+					"gets the platform's default, and removing the attribute later leaves the value the platform holds. " + platformsDoc(platform.FieldModelSyncMode),
+				Optional: true, Computed: true, PlanModifiers: useState,
+				Validators: []validator.String{stringvalidator.OneOf("off", "additive", "full")},
 			},
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "UUID of a shared credential (connection). Changing it rebinds in place; removing it sends an explicit `null`, which " +

@@ -913,3 +913,39 @@ func TestLLMProviderResource_modelFieldsMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestAccLLMProviderResource_barndoorModelSyncMode: model_sync_mode is sent on create, changed in
+// place by a PUT of it alone, read back so the plans are empty, validated at plan time, and left
+// to the platform's default (off) where unset.
+func TestAccLLMProviderResource_barndoorModelSyncMode(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[2].base
+	cfg := func(mode string) string {
+		return m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"model_sync_mode": mode}))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
+		Steps: []resource.TestStep{
+			{Config: cfg(`"sideways"`), ExpectError: phrases("model_sync_mode value must be one of:", `"off"`, `"additive"`, `"full"`, `got: "sideways"`)},
+			{
+				PreConfig: clearJournal(m),
+				Config:    m.providerConfig(barndoor.Name) + renderResource(base),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(testResource, "model_sync_mode", "off"), func(*terraform.State) error {
+					if posts := journalBodies(t, m, http.MethodPost); len(posts) != 1 || posts[0]["model_sync_mode"] != nil {
+						return fmt.Errorf("create bodies %v: an unset model_sync_mode must not be sent", posts)
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig:         clearJournal(m),
+				Config:            cfg(`"full"`),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(testResource, tfjsonpath.New("model_sync_mode"), knownvalue.StringExact("full"))},
+				Check:             expectBodies(t, m, http.MethodPut, map[string]any{"model_sync_mode": "full"}),
+			},
+			{Config: cfg(`"full"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}

@@ -48,6 +48,7 @@ var Spec = platform.Spec{
 		platform.FieldStreamIdleTimeoutSecs: {Wire: "stream_idle_timeout_secs", Clearable: true},
 		platform.FieldEnforceHealthCheck: {Wire: "enforce_health_check", Doc: "the platform's default is true. " +
 			"Platform versions that predate the field neither store nor return it"},
+		platform.FieldModelSyncMode: {Wire: "model_sync_mode", Doc: "the platform's default is `off`"},
 	},
 	Computed: map[platform.Field]string{
 		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",
@@ -131,6 +132,7 @@ type wireProvider struct {
 	RequestTimeoutSecs    *int64          `json:"request_timeout_secs"`
 	StreamIdleTimeoutSecs *int64          `json:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    *bool           `json:"enforce_health_check"`
+	ModelSyncMode         *string         `json:"model_sync_mode"`
 	CatalogSlug           *string         `json:"catalog_slug"`
 	HealthStatus          *string         `json:"health_status"`
 	SecretPath            *string         `json:"secret_path"`
@@ -172,6 +174,7 @@ func (w wireProvider) Record() (platform.Record, error) {
 		RequestTimeoutSecs:    w.RequestTimeoutSecs,
 		StreamIdleTimeoutSecs: w.StreamIdleTimeoutSecs,
 		EnforceHealthCheck:    w.EnforceHealthCheck,
+		ModelSyncMode:         deref(w.ModelSyncMode),
 		Returned:              Spec.ReturnedKeys(w.keys),
 		CatalogSlug:           deref(w.CatalogSlug),
 		HealthStatus:          deref(w.HealthStatus),

@@ -157,7 +157,7 @@ func TestClientLifecycle(t *testing.T) {
 		RequestTimeoutSecs: ptr(int64(1800)), StreamIdleTimeoutSecs: ptr(int64(900)), EnforceHealthCheck: ptr(true),
 		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt, Returned: allReturned,
 		PlatformSettingsKeys: []string{"model_api_family"},
-		HealthStatus:         "unverified", SecretPath: "llm-gateway/" + created.OrgID + "/providers/" + created.ID,
+		HealthStatus:         "unverified", SecretPath: "llm-gateway/" + created.OrgID + "/providers/" + created.ID, ModelSyncMode: "off",
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("created =\n%+v\nwant\n%+v", created, want)
@@ -705,7 +705,7 @@ var allReturned = returned(platform.FieldName, platform.FieldModelProvider, plat
 	platform.FieldAuthType, platform.FieldConnectionID, platform.FieldCatalogID, platform.FieldSettings,
 	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck,
 	platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt,
-	platform.FieldHealthStatus, platform.FieldSecretPath)
+	platform.FieldHealthStatus, platform.FieldSecretPath, platform.FieldModelSyncMode)
 
 func TestDecodeRecord(t *testing.T) {
 	cases := []struct {

@@ -54,6 +54,8 @@ func TestPlanUpdateWireBody(t *testing.T) {
 			Planned: with(func(r *platform.Record) { delete(r.Settings, "top_p") }), Body: `{"settings":{"temperature":0.2}}`},
 		{Name: "settings removed are an empty object", Prior: prior, Planned: with(func(r *platform.Record) { r.Settings = nil }),
 			Body: `{"settings":{}}`},
+		{Name: "model_sync_mode is a plain value", Prior: prior, Planned: with(func(r *platform.Record) { r.ModelSyncMode = "full" }),
+			Body: `{"model_sync_mode":"full"}`},
 		{Name: "unset platform default is left to the platform", Prior: prior,
 			Planned: with(func(r *platform.Record) { r.EnforceHealthCheck, r.AuthType = nil, "" })},
 		{Name: "attaching a connection drops the removed key", Prior: prior, Planned: attached, Rotated: []platform.Field{platform.FieldAPIKey},

@@ -196,7 +196,7 @@ func TestSpecsMatchDesign(t *testing.T) {
 			replace: []platform.Field{ws}, endpoint: "https://backend.flashback.tech", unique: name,
 		},
 		barndoor.Name: {
-			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc},
+			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc, platform.FieldModelSyncMode},
 			required:  []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
 		},
 		keywordsai.Name: {
