@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -170,20 +171,11 @@ func foreignRecord(spec Spec, r Record, reason string) *ForeignRecordError {
 func createdFields(spec Spec, wanted Record, followUp []Field) []Field {
 	var out []Field
 	for _, f := range spec.SupportedFields() {
-		if wanted.IsSet(f) && !contains(followUp, f) {
+		if wanted.IsSet(f) && !slices.Contains(followUp, f) {
 			out = append(out, f)
 		}
 	}
 	return out
-}
-
-func contains(fs []Field, f Field) bool {
-	for _, x := range fs {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // Merge returns the record base with every field the answer returned taken from it: the record

@@ -61,8 +61,8 @@ func destroyedAll(t *testing.T, m *testMock, p platform.Name) resource.TestCheck
 
 // deleted reports whether the journal holds a successful DELETE of the record id.
 func deleted(m *testMock, id string) bool {
-	for _, e := range m.srv.Requests() {
-		if e.Method == http.MethodDelete && e.Status < 300 && id != "" && strings.Contains(e.Path+"/", "/"+id+"/") {
+	for _, e := range m.writesTo(id) {
+		if e.Method == http.MethodDelete && e.Status < 300 {
 			return true
 		}
 	}

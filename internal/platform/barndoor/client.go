@@ -245,38 +245,25 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 // UpdateBody maps a change to the body of PUT /admin/providers/{id}: exactly the wire fields it
 // touches. A cleared connection_id or timeout is an explicit null, which the platform takes as
 // "clear"; cleared settings are {}. model_provider and catalog_id cannot change in place, and
-// name, base_url, auth_type and enabled cannot be cleared. Detaching from a connection carries
-// the direct credential in the same request, since the platform needs one then; an emptied
-// secret is dropped when the change attaches a connection (which then holds the secret), and
-// refused otherwise, as the platform has no way to remove one.
+// name, base_url, auth_type, enabled and the secrets cannot be cleared (PlanUpdate never plans
+// removing a secret the platform cannot clear). Detaching from a connection carries the direct
+// credential in the same request, since the platform needs one then.
 func UpdateBody(prior, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
-	detaches := slices.Contains(fields, platform.FieldConnectionID) && prior.ConnectionID != "" && planned.ConnectionID == ""
-	attaches := slices.Contains(fields, platform.FieldConnectionID) && planned.ConnectionID != ""
-	if detaches {
+	if slices.Contains(fields, platform.FieldConnectionID) && prior.ConnectionID != "" && planned.ConnectionID == "" {
 		for _, f := range []platform.Field{platform.FieldAPIKey, platform.FieldCredentials} {
 			if planned.IsSet(f) && !slices.Contains(fields, f) {
 				fields = append(fields, f)
 			}
 		}
 	}
-	var sent []platform.Field
-	for _, f := range fields {
-		if (f == platform.FieldAPIKey || f == platform.FieldCredentials) && !planned.IsSet(f) {
-			if !attaches {
-				return nil, nil, cannotRemoveSecret(f)
-			}
-			continue
-		}
-		sent = append(sent, f)
-	}
-	body, err := Spec.UpdateBody(planned, sent, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
+	body, err := Spec.UpdateBody(planned, fields, func(f platform.Field, v platform.Record, body map[string]any) (bool, error) {
 		if f == platform.FieldSettings && !v.IsSet(f) {
 			body["settings"] = map[string]any{}
 			return true, nil
 		}
 		return mapBody(f, v, body)
 	})
-	return body, sent, err
+	return body, fields, err
 }
 
 // mapBody maps model_provider to its wire slug; every other field is its value.
@@ -287,8 +274,4 @@ func mapBody(f platform.Field, r platform.Record, body map[string]any) (bool, er
 	slug, err := Spec.ModelProviderToWire(r.ModelProvider)
 	body["model_provider"] = slug
 	return true, err
-}
-
-func cannotRemoveSecret(f platform.Field) error {
-	return fmt.Errorf("barndoor: %s cannot be removed from a provider: send a new value, or attach a connection_id that holds the secret", f)
 }

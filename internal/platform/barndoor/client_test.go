@@ -16,6 +16,7 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platformtest"
 )
 
 const (
@@ -186,7 +187,7 @@ func TestClientLifecycle(t *testing.T) {
 	planned := created
 	planned.Name = "renamed"
 	planned.Enabled = ptr(false)
-	updated, err := c.Update(ctx, platform.Ref{ID: created.ID}, mustPlanUpdate(t, c, created, planned))
+	updated, err := c.Update(ctx, platform.Ref{ID: created.ID}, platformtest.MustPlanUpdate(t, c, created, planned))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func TestClientUpdateSendsExactlyThePatch(t *testing.T) {
 	planned.BaseURL = "https://proxy.example.com"
 	planned.RequestTimeoutSecs = nil
 	planned.Settings = map[string]any{"b": "2"}
-	patch := mustPlanUpdate(t, c, prior, planned)
+	patch := platformtest.MustPlanUpdate(t, c, prior, planned)
 	ms.ClearRequests()
 	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, patch)
 	if err != nil {
@@ -309,12 +310,12 @@ func TestClientDetachConnectionWithExplicitNull(t *testing.T) {
 	planned.ConnectionID = ""
 
 	// Without a secret in the same request, the platform refuses the detach.
-	_, err = c.Update(ctx, platform.Ref{ID: prior.ID}, mustPlanUpdate(t, c, prior, planned))
+	_, err = c.Update(ctx, platform.Ref{ID: prior.ID}, platformtest.MustPlanUpdate(t, c, prior, planned))
 	requireAPIError(t, err, platform.KindValidation, 400, "invalid_request_error", "send api_key or credentials")
 
 	planned.APIKey = secretKey
 	ms.ClearRequests()
-	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, mustPlanUpdate(t, c, prior, planned, platform.FieldAPIKey))
+	updated, err := c.Update(ctx, platform.Ref{ID: prior.ID}, platformtest.MustPlanUpdate(t, c, prior, planned, platform.FieldAPIKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +394,7 @@ func TestClientErrorEnvelopesDecoded(t *testing.T) {
 		}
 		renamed := other
 		renamed.Name = "taken"
-		_, err = c.Update(ctx, platform.Ref{ID: other.ID}, mustPlanUpdate(t, c, other, renamed))
+		_, err = c.Update(ctx, platform.Ref{ID: other.ID}, platformtest.MustPlanUpdate(t, c, other, renamed))
 		requireAPIError(t, err, platform.KindConflict, 409, "conflict_error", "already exists")
 	})
 	t.Run("not found", func(t *testing.T) {
@@ -458,7 +459,7 @@ func TestClientSecretNeverInErrorText(t *testing.T) {
 		t.Fatal("no error")
 	}
 	_, uerr := c.Update(t.Context(), platform.Ref{ID: missingID},
-		mustPlanUpdate(t, c, platform.Record{}, platform.Record{APIKey: secretKey}, platform.FieldAPIKey))
+		platformtest.MustPlanUpdate(t, c, platform.Record{}, platform.Record{APIKey: secretKey}, platform.FieldAPIKey))
 	for _, e := range []error{err, uerr} {
 		text := e.Error()
 		for _, secret := range []string{secretKey, credential, token} {
@@ -637,13 +638,9 @@ func TestUpdateBody(t *testing.T) {
 		},
 		{name: "cleared settings are {}", patch: platform.Patch{Fields: fields(platform.FieldSettings)}, want: map[string]any{"settings": map[string]any{}}},
 		{name: "enabled true", patch: platform.Patch{Fields: fields(platform.FieldEnabled), Values: platform.Record{Enabled: ptr(true)}}, want: map[string]any{"enabled": true}},
-		{
-			name:  "removed api_key dropped when a connection takes over",
-			patch: platform.Patch{Fields: fields(platform.FieldAPIKey, platform.FieldConnectionID), Values: platform.Record{ConnectionID: missingID}},
-			want:  map[string]any{"connection_id": missingID},
-		},
-		{name: "removed api_key alone", patch: platform.Patch{Fields: fields(platform.FieldAPIKey)}, wantErr: "api_key cannot be removed"},
-		{name: "removed credentials alone", patch: platform.Patch{Fields: fields(platform.FieldCredentials)}, wantErr: "credentials cannot be removed"},
+		// PlanUpdate never plans these (the attribute keeps the platform's value); asked directly, they are refused.
+		{name: "removed api_key alone", patch: platform.Patch{Fields: fields(platform.FieldAPIKey)}, wantErr: "api_key cannot be cleared"},
+		{name: "removed credentials alone", patch: platform.Patch{Fields: fields(platform.FieldCredentials)}, wantErr: "credentials cannot be cleared"},
 		{name: "model_provider", patch: platform.Patch{Fields: fields(platform.FieldModelProvider), Values: platform.Record{ModelProvider: "openai"}}, wantErr: "cannot be changed in place"},
 		{name: "catalog_id", patch: platform.Patch{Fields: fields(platform.FieldName, platform.FieldCatalogID), Values: platform.Record{Name: "n"}}, wantErr: "catalog_id cannot be changed in place"},
 		{name: "cleared name", patch: platform.Patch{Fields: fields(platform.FieldName)}, wantErr: "name is required and cannot be cleared"},

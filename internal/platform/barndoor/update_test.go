@@ -8,16 +8,6 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/platformtest"
 )
 
-// mustPlanUpdate is the patch the resource's Update would send for the change.
-func mustPlanUpdate(t *testing.T, c platform.Client, prior, planned platform.Record, rotated ...platform.Field) platform.Patch {
-	t.Helper()
-	p, err := platform.PlanUpdate(c, prior, planned, rotated)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestPlanUpdateWireBody: what a barndoor update sends for each kind of change, body for body
 // (PUT /admin/providers/{id}).
 func TestPlanUpdateWireBody(t *testing.T) {

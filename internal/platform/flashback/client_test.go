@@ -17,6 +17,7 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform/platformtest"
 )
 
 const testToken = "client-test-token"
@@ -349,7 +350,7 @@ func TestUpdateSendsExactlyThePatchedFields(t *testing.T) {
 					rotated = append(rotated, fd)
 				}
 			}
-			patch := mustPlanUpdate(t, f.client, sampleRecord("primary", "ws-a"), planned, rotated...)
+			patch := platformtest.MustPlanUpdate(t, f.client, sampleRecord("primary", "ws-a"), planned, rotated...)
 			if !slices.Equal(patch.Fields, tc.fields) {
 				t.Fatalf("planned fields %v, want %v", patch.Fields, tc.fields)
 			}
@@ -381,21 +382,11 @@ func TestUpdateSendsExactlyThePatchedFields(t *testing.T) {
 	}
 }
 
-// mustPlanUpdate is the patch the resource's Update would send for the change.
-func mustPlanUpdate(t *testing.T, c platform.Client, prior, planned platform.Record, rotated ...platform.Field) platform.Patch {
-	t.Helper()
-	p, err := platform.PlanUpdate(c, prior, planned, rotated)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestUpdateWithAnEmptyPatchSendsNothing(t *testing.T) {
 	f := newFixture(t)
 	created := f.mustCreate(t, sampleRecord("primary", "ws-a"))
 	f.srv.ClearRequests()
-	p := mustPlanUpdate(t, f.client, created, sampleRecord("primary", "ws-a"))
+	p := platformtest.MustPlanUpdate(t, f.client, created, sampleRecord("primary", "ws-a"))
 	if !p.Empty() {
 		t.Fatalf("an unchanged record planned %v", p.Fields)
 	}
@@ -424,7 +415,7 @@ func TestUpdateOfTheWorkspaceIsRefusedWithoutARequest(t *testing.T) {
 func TestUpdateOfAMissingRecordIsNotFound(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.client.Update(context.Background(), platform.Ref{ID: "00000000-0000-4000-8000-000000000000", WorkspaceID: "ws-a"},
-		mustPlanUpdate(t, f.client, sampleRecord("y", "ws-a"), sampleRecord("x", "ws-a")))
+		platformtest.MustPlanUpdate(t, f.client, sampleRecord("y", "ws-a"), sampleRecord("x", "ws-a")))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindNotFound || apiErr.Status != http.StatusNotFound || apiErr.Message != "AI LLM configuration not found" || apiErr.Method != http.MethodPut {
 		t.Fatalf("error = %+v", apiErr)
@@ -436,7 +427,7 @@ func TestUpdateNameClashIsAValidationError(t *testing.T) {
 	a := f.mustCreate(t, sampleRecord("alpha", "ws-a"))
 	f.mustCreate(t, sampleRecord("beta", "ws-a"))
 	_, err := f.client.Update(context.Background(), platform.Ref{ID: a.ID, WorkspaceID: "ws-a"},
-		mustPlanUpdate(t, f.client, sampleRecord("alpha", "ws-a"), sampleRecord("beta", "ws-a")))
+		platformtest.MustPlanUpdate(t, f.client, sampleRecord("alpha", "ws-a"), sampleRecord("beta", "ws-a")))
 	apiErr := asAPIError(t, err)
 	if apiErr.Kind != platform.KindValidation || !strings.Contains(apiErr.Message, `named "beta" already exists in this workspace`) {
 		t.Fatalf("error = %+v", apiErr)
@@ -567,7 +558,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 		prior := r
 		prior.APIKey, prior.Secret = "", ""
 		_, updateErr := c.Update(context.Background(), platform.Ref{ID: "id-1", WorkspaceID: "ws-a"},
-			mustPlanUpdate(t, c, prior, r, platform.FieldAPIKey, platform.FieldSecret))
+			platformtest.MustPlanUpdate(t, c, prior, r, platform.FieldAPIKey, platform.FieldSecret))
 		for _, err := range []error{createErr, updateErr} {
 			if err == nil {
 				t.Fatalf("status %d: no error", status)

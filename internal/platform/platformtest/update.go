@@ -11,6 +11,17 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
+// MustPlanUpdate is the patch the resource's Update would send for the change; it fails the
+// test on an error.
+func MustPlanUpdate(t *testing.T, c platform.Client, prior, planned platform.Record, rotated ...platform.Field) platform.Patch {
+	t.Helper()
+	p, err := platform.PlanUpdate(c, prior, planned, rotated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // UpdateCase is one planned change and the body the platform must receive for it.
 type UpdateCase struct {
 	Name           string
