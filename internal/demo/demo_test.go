@@ -23,6 +23,14 @@ import (
 	"time"
 )
 
+func TestMain(m *testing.M) {
+	if err := becomeSubreaper(); err != nil {
+		fmt.Fprintf(os.Stderr, "demo tests: become the subreaper of the demo's processes: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
 // demoRun is one run of scripts/demo.sh in its own process group, with its own TMPDIR.
 type demoRun struct {
 	cmd    *exec.Cmd
@@ -32,22 +40,34 @@ type demoRun struct {
 	done   chan struct{}
 }
 
-// syncBuffer collects the script's output while the test reads it.
+// syncBuffer collects the script's output while the test reads it, and tells a waiting reader when more
+// has arrived, so the test waits for output rather than polling for it.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // Closed, and replaced, on each write.
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{written: make(chan struct{})} }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	close(b.written)
+	b.written = make(chan struct{})
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// snapshot returns what was written so far and a channel closed at the next write.
+func (b *syncBuffer) snapshot() (string, <-chan struct{}) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.String()
+	return b.buf.String(), b.written
+}
+
+func (b *syncBuffer) String() string {
+	s, _ := b.snapshot()
+	return s
 }
 
 func repoRoot(t *testing.T) string {
@@ -84,7 +104,7 @@ func startDemo(t *testing.T, extraEnv ...string) *demoRun {
 	interrupts := make(chan os.Signal, 1)
 	signal.Notify(interrupts, os.Interrupt)
 
-	run := &demoRun{out: &syncBuffer{}, tmpDir: t.TempDir(), done: make(chan struct{})}
+	run := &demoRun{out: newSyncBuffer(), tmpDir: t.TempDir(), done: make(chan struct{})}
 	cmd := exec.CommandContext(ctx, "bash", "scripts/demo.sh")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "TMPDIR="+run.tmpDir)
@@ -137,11 +157,18 @@ func (r *demoRun) wait(t *testing.T) int {
 // waitForOutput waits until the script has printed substr, and fails the test if it ends first.
 func (r *demoRun) waitForOutput(t *testing.T, substr string) {
 	t.Helper()
-	for !strings.Contains(r.out.String(), substr) {
+	for {
+		out, more := r.out.snapshot()
+		if strings.Contains(out, substr) {
+			return
+		}
 		select {
+		case <-more:
 		case <-r.done:
-			t.Fatalf("scripts/demo.sh ended before printing %q:\n%s", substr, r.out.String())
-		case <-time.After(20 * time.Millisecond):
+			if out = r.out.String(); !strings.Contains(out, substr) {
+				t.Fatalf("scripts/demo.sh ended before printing %q:\n%s", substr, out)
+			}
+			return
 		}
 	}
 }
@@ -217,16 +244,11 @@ func assertNothingLeft(t *testing.T, r *demoRun, workdir string) {
 		}
 		t.Errorf("the demo left files in TMPDIR %s: %v", r.tmpDir, names)
 	}
-	// Give processes that got their signal a moment to be reaped before calling them leftovers.
-	var procs []string
-	for range 50 {
-		if procs = processesUsing(t, workdir); len(procs) == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if len(procs) > 0 {
-		t.Errorf("processes the demo started are still running:\n%s", strings.Join(procs, "\n"))
+	// A process the script started may still be ending after its signal (a provider plugin whose
+	// terraform exited first). The test is their subreaper, so it waits for each to exit rather than
+	// polling; one that has not exited by the deadline is a leftover, reported and then killed.
+	if left := awaitDescendants(30*time.Second, func() []string { return processesUsing(t, workdir) }); len(left) > 0 {
+		t.Errorf("processes the demo started are still running:\n%s", strings.Join(left, "\n"))
 	}
 	root := repoRoot(t)
 	for _, p := range []string{"demo/.terraform", "demo/terraform.tfstate", "demo/.terraform.lock.hcl", "demo/terraform.tfvars"} {
