@@ -258,7 +258,7 @@ func TestAccLLMProviderDataSource_basic(t *testing.T) {
 			}
 			noSecrets := noSecretsInDataSources{secretValues(tc.base)}
 			checks = append(checks, noSecrets)
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -291,7 +291,7 @@ func TestAccLLMProviderDataSource_notFound(t *testing.T) {
 					ExpectError: wrapped(`No LLM Provider Found`, `No LLM provider named "no-such-record"`, fmt.Sprintf(`exists on the %s platform`, tc.platform)),
 				})
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+			resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 		})
 	}
 }
@@ -306,7 +306,7 @@ func TestAccLLMProviderDataSource_nameIsExact(t *testing.T) {
 		t.Run(string(tc.platform), func(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -332,7 +332,7 @@ func TestAccLLMProviderDataSource_ambiguousName(t *testing.T) {
 	m := newTestMock(t)
 	resources := m.providerConfig(tc.platform) + renderResource(tc.base) +
 		renderNamedResource("second", with(tc.base, map[string]string{"workspace_id": `"ws-beta"`}))
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, tc.platform),
 		Steps: []resource.TestStep{
@@ -373,7 +373,7 @@ func TestAccLLMProviderDataSource_invalid(t *testing.T) {
 			ExpectError: wrapped(inv.error...),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	if reqs := m.srv.Requests(); len(reqs) != 0 {
 		t.Fatalf("invalid lookups reached the platform: %+v", reqs)
 	}

@@ -84,7 +84,7 @@ func TestAccLLMProviderListResource_query(t *testing.T) {
 					checks = append(checks, querycheck.ExpectIdentity("llm_provider."+name, expectedIdentity(t, tc.platform, knownvalue.StringExact(recs[w].id), wsOf(spec, recs[w]))))
 				}
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				TerraformVersionChecks:   queryChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
@@ -136,7 +136,7 @@ func hclKnownValue(v string) knownvalue.Check {
 func TestAccLLMProviderListResource_invalidFilter(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -103,7 +103,7 @@ func TestAccLLMProviderResource_convergesUnderFaults(t *testing.T) {
 			if err := m.srv.SetFaults(faultRules); err != nil {
 				t.Fatal(err)
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
 					_ = m.srv.SetFaults(nil)
@@ -164,9 +164,6 @@ type secretCase struct {
 // TestAccLLMProviderResource_secretsNeverLeak runs create and rotation at TF_LOG=TRACE and searches
 // the captured log, the state and the plan for every secret used and for the token.
 func TestAccLLMProviderResource_secretsNeverLeak(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
-	}
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	t.Setenv("TF_LOG", "TRACE")
@@ -207,7 +204,7 @@ func TestAccLLMProviderResource_secretsNeverLeak(t *testing.T) {
 			}
 			return nil
 		}
-		resource.Test(t, resource.TestCase{
+		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{
@@ -255,7 +252,7 @@ func TestAccLLMProviderResource_timeouts(t *testing.T) {
 	}
 	attrs := with(resourceCases()[2].base, nil)
 	cfg := m.providerConfig(barndoor.Name) + strings.Replace(renderResource(attrs), "}\n", "  timeouts {\n    create = \"1s\"\n  }\n}\n", 1)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      cfg,
@@ -286,9 +283,6 @@ func (e expectNoIssuedValueInPlan) CheckPlan(ctx context.Context, req plancheck.
 // searches the captured log, every plan and the state for the client secret and every access
 // token the mock issued.
 func TestAccLLMProviderResource_clientCredentialsNeverLeak(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
-	}
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	t.Setenv("TF_LOG", "TRACE")
@@ -321,7 +315,7 @@ func TestAccLLMProviderResource_clientCredentialsNeverLeak(t *testing.T) {
 }
 `, name)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -140,7 +140,7 @@ func TestAccLLMProviderResource_identity(t *testing.T) {
 			m := newTestMock(t)
 			cfg := m.providerConfig(tc.platform) + renderResource(tc.base)
 			imported := m.providerConfig(tc.platform) + renderResource(with(tc.base, nil, tc.secrets...))
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				TerraformVersionChecks:   identityChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
@@ -240,7 +240,7 @@ func TestAccLLMProviderResource_importIdentityBlock(t *testing.T) {
 					ExpectError: regexp.MustCompile(`(?s)Invalid Import Identity.*has\s+no\s+workspaces`),
 				})
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				TerraformVersionChecks:   identityChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    steps,

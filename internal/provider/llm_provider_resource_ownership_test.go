@@ -88,7 +88,7 @@ func TestAccLLMProviderResource_foreignRecordIsNeverTakenOver(t *testing.T) {
 			if err := m.srv.SetFaults([]mockserver.FaultRule{{Method: http.MethodPost, Path: "*", Status: http.StatusInternalServerError, Count: 1}}); err != nil {
 				t.Fatal(err)
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             noForeignWrites(m, id),
 				Steps: []resource.TestStep{{
@@ -130,7 +130,7 @@ func TestAccLLMProviderResource_requiredAttributeCannotBeRemoved(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
 			var writes int
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -172,7 +172,7 @@ func TestAccLLMProviderResource_enabledRemovedEnablesAgain(t *testing.T) {
 			m := newTestMock(t)
 			disabled := with(tc.base, map[string]string{"enabled": "false"})
 			removed := with(tc.base, nil, "enabled")
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -242,7 +242,7 @@ func TestAccLLMProviderResource_createAnsweredAfterTheDeadline(t *testing.T) {
 			t.Cleanup(func() { close(release) }) // Runs before the mock closes: cleanups run last first.
 			cfg := m.providerConfig(tc.platform) + strings.TrimSuffix(renderResource(tc.base), "}\n") + "  timeouts {\n    create = \"2s\"\n  }\n}\n"
 			var id string
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -288,7 +288,7 @@ func TestAccLLMProviderResource_keywordsaiUpsertOfAForeignRecord(t *testing.T) {
 	}
 	m = newTestMock(t, mockserver.WithBeforeProcess(raceIn))
 	base := resourceCases()[3].base
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             noForeignWrites(m, "kw-primary"),
 		Steps: []resource.TestStep{{
@@ -325,7 +325,7 @@ func TestAccLLMProviderResource_keywordsaiExtraKwargsReadBack(t *testing.T) {
 			m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIExtraKwargs: tc.mode}))
 			cfg := m.providerConfig(keywordsai.Name) + renderResource(with(resourceCases()[3].base,
 				map[string]string{"extra_kwargs": `jsonencode({ timeout = 60, organization_token = "kw-extra-secret" })`}))
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
 				Steps: []resource.TestStep{
@@ -361,7 +361,7 @@ func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
 		Steps: []resource.TestStep{
@@ -374,7 +374,7 @@ func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 	})
 
 	other := newTestMock(t)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      strings.Replace(other.providerConfig(refactor.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1) + renderResource(resourceCases()[0].base),
@@ -394,7 +394,7 @@ func TestAccLLMProviderResource_flashbackDeleteInUse(t *testing.T) {
 	m := newTestMock(t)
 	cfg := m.providerConfig(flashback.Name) + renderResource(resourceCases()[1].base)
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, flashback.Name),
 		Steps: []resource.TestStep{

@@ -112,7 +112,7 @@ func (e expectPriorNull) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 func TestAccLLMProviderResource_skewCreate(t *testing.T) {
 	m := newTestMock(t)
 	cfg := barndoorSkewConfig(m, map[string]string{"request_timeout_secs": "30"})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
@@ -160,7 +160,7 @@ func TestAccLLMProviderResource_skewUpdate(t *testing.T) {
 		"it was sent 30 and the answer has no request_timeout_secs",
 		"may be running a version that does not support request_timeout_secs", "the next plan shows the change again")
 	updated := barndoorSkewConfig(m, map[string]string{"request_timeout_secs": "30"})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
@@ -212,7 +212,7 @@ func TestAccLLMProviderResource_skewContradicts(t *testing.T) {
 	wantErr := skewError("Platform Did Not Apply Attribute", "The barndoor platform did not store enforce_health_check",
 		"it was sent false and the answer has true", "may be running a version that does not support enforce_health_check")
 	cfg := barndoorSkewConfig(m, map[string]string{"enforce_health_check": "false"})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{

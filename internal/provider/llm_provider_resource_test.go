@@ -272,7 +272,7 @@ func TestAccLLMProviderResource_basic(t *testing.T) {
 				checks = append(checks, statecheck.ExpectKnownValue(testResource, tfjsonpath.New(a), knownvalue.NotNull()))
 			}
 			var id string
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy: resource.ComposeTestCheckFunc(destroyedAll(t, m, tc.platform), func(*terraform.State) error {
 					if !deleted(m, id) {
@@ -328,7 +328,7 @@ func TestAccLLMProviderResource_replace(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
 			var oldID, newID string
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -391,7 +391,7 @@ func TestAccLLMProviderResource_writeOnlyRotation(t *testing.T) {
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.secretAttr+"_wo"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(testResource, tfjsonpath.New(tc.secretAttr), knownvalue.Null()),
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -444,7 +444,7 @@ func TestAccLLMProviderResource_drift(t *testing.T) {
 			m := newTestMock(t)
 			cfg := m.providerConfig(tc.platform) + renderResource(tc.base)
 			var id string
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -488,7 +488,7 @@ func TestAccLLMProviderResource_importBlock(t *testing.T) {
 			// What a user writes after importing: everything the platform can return. The secrets are
 			// set afterwards (see the docs), which plans one in-place update that sends them.
 			imported := m.providerConfig(tc.platform) + renderResource(with(tc.base, nil, tc.secrets...))
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -523,7 +523,7 @@ func TestAccLLMProviderResource_invalid(t *testing.T) {
 					ExpectError: phrases(inv.error...),
 				})
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+			resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 			if reqs := m.srv.Requests(); len(reqs) != 0 {
 				t.Fatalf("invalid configurations reached the platform: %+v", reqs)
 			}
@@ -565,7 +565,7 @@ func TestAccLLMProviderResource_barndoorCreateDisabled(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	base := resourceCases()[2].base
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
@@ -606,7 +606,7 @@ func TestAccLLMProviderResource_barndoorDetachConnection(t *testing.T) {
 	base := map[string]string{"name": `"bd-attached"`, "model_provider": `"openai"`}
 	attached := with(base, map[string]string{"connection_id": fmt.Sprintf("%q", connID)})
 	detached := with(base, map[string]string{"api_key_wo": `"bd-direct-key-1"`, "api_key_wo_version": `"1"`})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
@@ -641,7 +641,7 @@ func TestAccLLMProviderResource_barndoorClearTimeouts(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	base := with(resourceCases()[2].base, map[string]string{"stream_idle_timeout_secs": "900"})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
@@ -665,7 +665,7 @@ func TestAccLLMProviderResource_barndoorSettingsSubset(t *testing.T) {
 	m := newTestMock(t)
 	base := resourceCases()[2].base
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
@@ -698,7 +698,7 @@ func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	base := resourceCases()[1].base
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, flashback.Name),
 		Steps: []resource.TestStep{
@@ -727,7 +727,7 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	base := resourceCases()[3].base
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
 		Steps: []resource.TestStep{
@@ -924,7 +924,7 @@ func TestAccLLMProviderResource_barndoorModelSyncMode(t *testing.T) {
 	cfg := func(mode string) string {
 		return m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"model_sync_mode": mode}))
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{

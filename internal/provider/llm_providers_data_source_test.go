@@ -150,7 +150,7 @@ func TestAccLLMProvidersDataSource_filters(t *testing.T) {
 					return nil
 				}))
 			}
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             destroyedAll(t, m, tc.platform),
 				Steps: []resource.TestStep{
@@ -175,7 +175,7 @@ func TestAccLLMProvidersDataSource_empty(t *testing.T) {
 			t.Parallel()
 			m := newTestMock(t)
 			n := len(lists[name].managed)
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: m.providerConfig(name) + "data \"llm_providers\" \"all\" {}\n",
@@ -209,7 +209,7 @@ func TestAccLLMProvidersDataSource_invalid(t *testing.T) {
 			ExpectError: wrapped(inv.error...),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	if reqs := m.srv.Requests(); len(reqs) != 0 {
 		t.Fatalf("invalid filters reached the platform: %+v", reqs)
 	}

@@ -93,7 +93,7 @@ func TestAccProvider_clientCredentialsRenewal(t *testing.T) {
 			records, want := manyRecords(p, count)
 			cfg := m.clientCredentialsConfig(p, "  rate_limit = 3") + records
 			var configures atomic.Int32
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: countingFactories(&configures),
 				CheckDestroy: func(*terraform.State) error {
 					if left := m.platformKeys(t, p); len(left) != 0 {
@@ -151,7 +151,7 @@ func TestAccProvider_clientCredentials401RenewedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	attrs := map[string]string{"name": `"bd-renewed"`, "model_provider": `"openai"`, "api_key": `"bd-key-renewed"`}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
@@ -196,7 +196,7 @@ func TestAccProvider_refusedClientSecret(t *testing.T) {
 		renderResource(map[string]string{"name": `"bd"`, "model_provider": `"openai"`, "api_key": `"k-1234"`})
 	want := regexp.MustCompile(`(?s)Unable to Obtain Access Token.*` + regexp.QuoteMeta(m.tokenURL()) + `.*invalid_client.*client_secret`)
 	var checked bool
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// ErrorCheck sees the whole error text, so it can also assert what must be absent.
 		ErrorCheck: func(err error) error {
@@ -239,7 +239,7 @@ func TestAccProvider_clientCredentialsFromEnvironment(t *testing.T) {
 	block := fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n}\n", barndoor.Name, m.endpoint(barndoor.Name))
 	withToken := strings.Replace(block, "}\n", "  token = \"t-static\"\n}\n", 1)
 	attrs := map[string]string{"name": `"bd-env"`, "model_provider": `"openai"`, "api_key": `"bd-key-env"`}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

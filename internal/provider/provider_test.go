@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,13 +78,24 @@ type testMock struct {
 
 func newTestMock(t *testing.T, opts ...mockserver.Option) *testMock {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
-	}
+	requireTerraformCLI(t)
 	srv := mockserver.New(testToken, append([]mockserver.Option{mockserver.WithClientCredentials(testClientID, testClientSecret)}, opts...)...)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &testMock{srv: srv, ts: ts}
+}
+
+// requireTerraformCLI skips a test that drives a CLI when there is none to drive: these tests use
+// resource.UnitTest, so a plain go test runs them without TF_ACC, but terraform-plugin-testing would
+// otherwise try to download a terraform, and tests talk only to loopback.
+func requireTerraformCLI(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
+		return
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Skip("no terraform CLI: put one on PATH or set TF_ACC_TERRAFORM_PATH (make test builds the three it runs)")
+	}
 }
 
 // endpoint is the provider endpoint for a platform on the mock, as in production.
@@ -270,7 +282,7 @@ scopes = ["llm.admin"]`, local)), `(?s)Scopes Without Client Credentials.*LLM_SC
 		// Terraform wraps long diagnostics, so a space in a pattern matches any white space.
 		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(strings.ReplaceAll(c.error, " ", `\s+`))})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	if m.srv.TokensIssued() != 0 {
 		t.Fatalf("invalid provider configurations asked for %d access tokens", m.srv.TokensIssued())
 	}

@@ -59,7 +59,7 @@ resource "llm_provider" "from_variable" {
   api_key_wo_version = "1"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{{
