@@ -31,6 +31,9 @@ const (
 	FieldStreamIdleTimeoutSecs Field = "stream_idle_timeout_secs"
 	FieldEnforceHealthCheck    Field = "enforce_health_check"
 	FieldModelSyncMode         Field = "model_sync_mode"
+	FieldBillingMode           Field = "billing_mode"
+	FieldBillingReason         Field = "billing_reason"
+	FieldBillingNote           Field = "billing_note"
 
 	FieldOrgID        Field = "org_id"
 	FieldCatalogSlug  Field = "catalog_slug"
@@ -97,6 +100,9 @@ var Fields = []FieldDef{
 	int64Field(FieldStreamIdleTimeoutSecs, func(r *Record) **int64 { return &r.StreamIdleTimeoutSecs }),
 	withDefault(boolField(FieldEnforceHealthCheck, func(r *Record) **bool { return &r.EnforceHealthCheck })),
 	withDefault(stringField(FieldModelSyncMode, func(r *Record) *string { return &r.ModelSyncMode })),
+	withDefault(stringField(FieldBillingMode, func(r *Record) *string { return &r.BillingMode })),
+	stringField(FieldBillingReason, func(r *Record) *string { return &r.BillingReason }),
+	stringField(FieldBillingNote, func(r *Record) *string { return &r.BillingNote }),
 
 	output(stringField(FieldOrgID, func(r *Record) *string { return &r.OrgID })),
 	output(stringField(FieldCatalogSlug, func(r *Record) *string { return &r.CatalogSlug })),

@@ -35,6 +35,9 @@ type Record struct {
 	StreamIdleTimeoutSecs *int64
 	EnforceHealthCheck    *bool
 	ModelSyncMode         string
+	BillingMode           string
+	BillingReason         string
+	BillingNote           string
 
 	// Set by the platform only.
 	OrgID       string

@@ -49,6 +49,9 @@ type llmProviderRecordModel struct {
 	StreamIdleTimeoutSecs types.Int64  `tfsdk:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    types.Bool   `tfsdk:"enforce_health_check"`
 	ModelSyncMode         types.String `tfsdk:"model_sync_mode"`
+	BillingMode           types.String `tfsdk:"billing_mode"`
+	BillingReason         types.String `tfsdk:"billing_reason"`
+	BillingNote           types.String `tfsdk:"billing_note"`
 	OrgID                 types.String `tfsdk:"org_id"`
 	CatalogSlug           types.String `tfsdk:"catalog_slug"`
 	CreatedAt             types.String `tfsdk:"created_at"`
@@ -85,6 +88,9 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		"auth_type":    str("auth_type", "How the platform authenticates to the model provider. "+filledOn(platform.FieldAuthType)),
 		"model_sync_mode": str("model_sync_mode", "How the gateway keeps the model routes in step with the model provider's models. "+
 			filledOn(platform.FieldModelSyncMode)),
+		"billing_mode":   str("billing_mode", "Whether the gateway records the cost of the record's traffic. "+filledOn(platform.FieldBillingMode)),
+		"billing_reason": str("billing_reason", "Why the record is not metered; null while it is. "+filledOn(platform.FieldBillingReason)),
+		"billing_note":   str("billing_note", "The note on the record's billing, or null. "+filledOn(platform.FieldBillingNote)),
 		"connection_id": str("connection_id", "UUID of the shared credential (connection) the record uses; null when it has "+
 			"a direct credential. "+filledOn(platform.FieldConnectionID)),
 		"catalog_id": str("catalog_id", "UUID of the built-in catalog template the record was created from. "+filledOn(platform.FieldCatalogID)),
@@ -145,7 +151,8 @@ func (m *llmProviderRecordModel) modelFields() map[string]any {
 		"base_url": &m.BaseURL, "enabled": &m.Enabled, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
 		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
 		"request_timeout_secs": &m.RequestTimeoutSecs, "stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs,
-		"model_sync_mode": &m.ModelSyncMode, "enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
+		"model_sync_mode": &m.ModelSyncMode, "billing_mode": &m.BillingMode, "billing_reason": &m.BillingReason,
+		"billing_note": &m.BillingNote, "enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "managed": &m.Managed,
 		"health_status": &m.HealthStatus, "secret_path": &m.SecretPath,
 	}

@@ -31,7 +31,7 @@ const (
 // dataSourceAttributes are the attributes both the resource and the data sources have.
 var dataSourceAttributes = []string{
 	"id", "provider_id", "name", "model_provider", "base_url", "enabled", "workspace_id", "auth_type", "connection_id",
-	"catalog_id", "request_timeout_secs", "stream_idle_timeout_secs", "enforce_health_check", "model_sync_mode", "org_id", "catalog_slug", "created_at",
+	"catalog_id", "request_timeout_secs", "stream_idle_timeout_secs", "enforce_health_check", "model_sync_mode", "billing_mode", "billing_reason", "billing_note", "org_id", "catalog_slug", "created_at",
 }
 
 // secretAttributes are the resource's secrets, none of which a data source may hold.

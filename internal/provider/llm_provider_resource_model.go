@@ -43,6 +43,9 @@ type llmProviderResourceModel struct {
 	StreamIdleTimeoutSecs types.Int64    `tfsdk:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    types.Bool     `tfsdk:"enforce_health_check"`
 	ModelSyncMode         types.String   `tfsdk:"model_sync_mode"`
+	BillingMode           types.String   `tfsdk:"billing_mode"`
+	BillingReason         types.String   `tfsdk:"billing_reason"`
+	BillingNote           types.String   `tfsdk:"billing_note"`
 	OrgID                 types.String   `tfsdk:"org_id"`
 	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
 	CreatedAt             types.String   `tfsdk:"created_at"`
@@ -369,6 +372,7 @@ func (m *llmProviderResourceModel) modelFields() map[string]any {
 		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
 		"created_at": &m.CreatedAt, "timeouts": &m.Timeouts,
 		"model_sync_mode": &m.ModelSyncMode, "enforce_health_check": &m.EnforceHealthCheck,
+		"billing_mode": &m.BillingMode, "billing_reason": &m.BillingReason, "billing_note": &m.BillingNote,
 	}
 }
 

@@ -85,6 +85,16 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
 			fmt.Sprintf("The %s platform does not accept model_provider %q. Allowed values: %s.", spec.Name, modelProvider, strings.Join(spec.ModelProviders, ", ")))
 	}
+	// barndoor stops metering a provider only with a reason: a plan that would leave one not_metered
+	// without billing_reason is refused here rather than by the platform mid-apply. billing_mode is
+	// read from the plan, which holds the platform's value when the configuration leaves it unset.
+	if spec.Supports(platform.FieldBillingReason) {
+		if mode, ok := knownString(rawAttributes(req.Plan.Raw)["billing_mode"]); ok && mode == "not_metered" && cfg["billing_reason"].IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("billing_reason"), "Billing Reason Required",
+				fmt.Sprintf("billing_mode is \"not_metered\", and the %s platform then requires billing_reason: set it to one of %s, "+
+					"or set billing_mode to \"per_token\".", spec.Name, strings.Join(billingReasons, ", ")))
+		}
+	}
 	if resp.Diagnostics.HasError() || creating {
 		return
 	}

@@ -31,7 +31,15 @@ var attributeFields = map[string]platform.Field{
 	"catalog_id": platform.FieldCatalogID, "settings": platform.FieldSettings, "extra_kwargs": platform.FieldExtraKwargs,
 	"request_timeout_secs": platform.FieldRequestTimeoutSecs, "stream_idle_timeout_secs": platform.FieldStreamIdleTimeoutSecs,
 	"enforce_health_check": platform.FieldEnforceHealthCheck, "model_sync_mode": platform.FieldModelSyncMode,
+	"billing_mode": platform.FieldBillingMode, "billing_reason": platform.FieldBillingReason, "billing_note": platform.FieldBillingNote,
 }
+
+// billingModes and billingReasons are barndoor's billing_mode and billing_reason enums
+// (BillingMode.ts and BillingReason.ts in barndoor-ts-sdk).
+var (
+	billingModes   = []string{"per_token", "not_metered"}
+	billingReasons = []string{"subscription", "local", "external", "other"}
+)
 
 func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	secretDoc := func(f platform.Field, what string) string {
@@ -145,6 +153,25 @@ func (r *llmProviderResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"gets the platform's default, and removing the attribute later leaves the value the platform holds. " + platformsDoc(platform.FieldModelSyncMode),
 				Optional: true, Computed: true, PlanModifiers: useState,
 				Validators: []validator.String{stringvalidator.OneOf("off", "additive", "full")},
+			},
+			"billing_mode": schema.StringAttribute{
+				MarkdownDescription: "Whether the gateway records the cost of the provider's traffic: `per_token` (it does) or `not_metered` (it does not, " +
+					"which needs `billing_reason`). When unset, it is not sent: a new record gets the platform's default, and removing the attribute " +
+					"later leaves the value the platform holds. " + platformsDoc(platform.FieldBillingMode),
+				Optional: true, Computed: true, PlanModifiers: useState,
+				Validators: []validator.String{stringvalidator.OneOf(billingModes...)},
+			},
+			"billing_reason": schema.StringAttribute{
+				MarkdownDescription: "Why the provider is not metered: `subscription`, `local`, `external` or `other`. Required while `billing_mode` is " +
+					"`not_metered` (checked at plan time); removing it sends an explicit `null`, which clears it. " + platformsDoc(platform.FieldBillingReason),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(billingReasons...)},
+			},
+			"billing_note": schema.StringAttribute{
+				MarkdownDescription: "A note on the provider's billing, at most 200 characters; removing it sends an explicit `null`, which clears it. " +
+					platformsDoc(platform.FieldBillingNote),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 200)},
 			},
 			"connection_id": schema.StringAttribute{
 				MarkdownDescription: "UUID of a shared credential (connection). Changing it rebinds in place; removing it sends an explicit `null`, which " +

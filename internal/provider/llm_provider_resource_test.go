@@ -949,3 +949,70 @@ func TestAccLLMProviderResource_barndoorModelSyncMode(t *testing.T) {
 		},
 	})
 }
+
+// TestAccLLMProviderResource_barndoorBilling: billing_mode, billing_reason and billing_note are
+// validated at plan time (a not_metered record needs a reason, also when billing_mode is left to
+// the value the platform holds), not sent while unset, changed in place by a PUT of what changed,
+// cleared with explicit nulls, and read back so the plans are empty.
+func TestAccLLMProviderResource_barndoorBilling(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[2].base
+	cfg := func(attrs map[string]string) string {
+		return m.providerConfig(barndoor.Name) + renderResource(with(base, attrs))
+	}
+	notMetered := map[string]string{"billing_mode": `"not_metered"`, "billing_reason": `"subscription"`, "billing_note": `"prepaid"`}
+	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
+		Steps: []resource.TestStep{
+			{Config: cfg(map[string]string{"billing_mode": `"not_metered"`}),
+				ExpectError: phrases("Billing Reason Required", `billing_mode is "not_metered"`, "set it to one of subscription, local, external, other")},
+			{Config: cfg(map[string]string{"billing_mode": `"free"`}), ExpectError: phrases("billing_mode value must be one of:", `"per_token"`, `"not_metered"`, `got: "free"`)},
+			{Config: cfg(map[string]string{"billing_reason": `"cheap"`}),
+				ExpectError: phrases("billing_reason value must be one of:", `"subscription"`, `"local"`, `"external"`, `"other"`, `got: "cheap"`)},
+			{Config: cfg(map[string]string{"billing_note": `"` + strings.Repeat("n", 201) + `"`}),
+				ExpectError: phrases("billing_note string length must be between 1 and 200")},
+			{
+				PreConfig: clearJournal(m),
+				Config:    cfg(nil),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(testResource, "billing_mode", "per_token"),
+					resource.TestCheckNoResourceAttr(testResource, "billing_reason"), func(*terraform.State) error {
+						for _, post := range journalBodies(t, m, http.MethodPost) {
+							for _, f := range []string{"billing_mode", "billing_reason", "billing_note"} {
+								if _, ok := post[f]; ok {
+									return fmt.Errorf("create body %v: an unset %s must not be sent", post, f)
+								}
+							}
+						}
+						return nil
+					}),
+			},
+			{
+				PreConfig: clearJournal(m),
+				Config:    cfg(notMetered),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_mode"), knownvalue.StringExact("not_metered")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_reason"), knownvalue.StringExact("subscription")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_note"), knownvalue.StringExact("prepaid")),
+				},
+				Check: expectBodies(t, m, http.MethodPut, map[string]any{"billing_mode": "not_metered", "billing_note": "prepaid", "billing_reason": "subscription"}),
+			},
+			{Config: cfg(notMetered), ConfigPlanChecks: emptyPlan},
+			// billing_mode left out keeps the platform's not_metered, which still needs its reason.
+			{Config: cfg(map[string]string{"billing_note": `"prepaid"`}), ExpectError: phrases("Billing Reason Required", `billing_mode is "not_metered"`)},
+			{
+				PreConfig: clearJournal(m),
+				Config:    cfg(map[string]string{"billing_mode": `"per_token"`}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_mode"), knownvalue.StringExact("per_token")),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_reason"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("billing_note"), knownvalue.Null()),
+				},
+				Check: expectBodies(t, m, http.MethodPut, map[string]any{"billing_mode": "per_token", "billing_note": nil, "billing_reason": nil}),
+			},
+			{Config: cfg(map[string]string{"billing_mode": `"per_token"`}), ConfigPlanChecks: emptyPlan},
+		},
+	})
+}

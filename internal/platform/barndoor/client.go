@@ -49,6 +49,9 @@ var Spec = platform.Spec{
 		platform.FieldEnforceHealthCheck: {Wire: "enforce_health_check", Doc: "the platform's default is true. " +
 			"Platform versions that predate the field neither store nor return it"},
 		platform.FieldModelSyncMode: {Wire: "model_sync_mode", Doc: "the platform's default is `off`"},
+		platform.FieldBillingMode:   {Wire: "billing_mode", Doc: "the platform's default is `per_token`"},
+		platform.FieldBillingReason: {Wire: "billing_reason", Clearable: true},
+		platform.FieldBillingNote:   {Wire: "billing_note", Clearable: true},
 	},
 	Computed: map[platform.Field]string{
 		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",
@@ -116,7 +119,7 @@ func DecodeError(body []byte) (code, message string) {
 }
 
 // wireProvider is the Provider object. Nullable columns are pointers so null and absent read as
-// unset; unknown fields (health_status, billing_*, secret_path, ...) are ignored. keys records
+// unset; unknown fields (change_note, models, ...) are ignored. keys records
 // which fields the object carried, so the record can tell a field left out from one cleared.
 type wireProvider struct {
 	ID                    string          `json:"id"`
@@ -133,6 +136,9 @@ type wireProvider struct {
 	StreamIdleTimeoutSecs *int64          `json:"stream_idle_timeout_secs"`
 	EnforceHealthCheck    *bool           `json:"enforce_health_check"`
 	ModelSyncMode         *string         `json:"model_sync_mode"`
+	BillingMode           *string         `json:"billing_mode"`
+	BillingReason         *string         `json:"billing_reason"`
+	BillingNote           *string         `json:"billing_note"`
 	CatalogSlug           *string         `json:"catalog_slug"`
 	HealthStatus          *string         `json:"health_status"`
 	SecretPath            *string         `json:"secret_path"`
@@ -175,6 +181,9 @@ func (w wireProvider) Record() (platform.Record, error) {
 		StreamIdleTimeoutSecs: w.StreamIdleTimeoutSecs,
 		EnforceHealthCheck:    w.EnforceHealthCheck,
 		ModelSyncMode:         deref(w.ModelSyncMode),
+		BillingMode:           deref(w.BillingMode),
+		BillingReason:         deref(w.BillingReason),
+		BillingNote:           deref(w.BillingNote),
 		Returned:              Spec.ReturnedKeys(w.keys),
 		CatalogSlug:           deref(w.CatalogSlug),
 		HealthStatus:          deref(w.HealthStatus),
@@ -244,7 +253,7 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 
 // UpdateBody maps a change to the body of PUT /admin/providers/{id}: exactly the wire fields it
 // touches. A cleared connection_id or timeout is an explicit null, which the platform takes as
-// "clear"; cleared settings are {}. model_provider and catalog_id cannot change in place, and
+// "clear"; so is a cleared billing_reason or billing_note; cleared settings are {}. model_provider and catalog_id cannot change in place, and
 // name, base_url, auth_type, enabled and the secrets cannot be cleared (PlanUpdate never plans
 // removing a secret the platform cannot clear). Detaching from a connection carries the direct
 // credential in the same request, since the platform needs one then.

@@ -159,6 +159,7 @@ func TestClientLifecycle(t *testing.T) {
 		CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt, Returned: allReturned,
 		PlatformSettingsKeys: []string{"model_api_family"},
 		HealthStatus:         "unverified", SecretPath: "llm-gateway/" + created.OrgID + "/providers/" + created.ID, ModelSyncMode: "off",
+		BillingMode: "per_token",
 	}
 	if !reflect.DeepEqual(created, want) {
 		t.Errorf("created =\n%+v\nwant\n%+v", created, want)
@@ -702,7 +703,7 @@ var allReturned = returned(platform.FieldName, platform.FieldModelProvider, plat
 	platform.FieldAuthType, platform.FieldConnectionID, platform.FieldCatalogID, platform.FieldSettings,
 	platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs, platform.FieldEnforceHealthCheck,
 	platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt,
-	platform.FieldHealthStatus, platform.FieldSecretPath, platform.FieldModelSyncMode)
+	platform.FieldHealthStatus, platform.FieldSecretPath, platform.FieldModelSyncMode, platform.FieldBillingMode)
 
 func TestDecodeRecord(t *testing.T) {
 	cases := []struct {
@@ -737,8 +738,8 @@ func TestDecodeRecord(t *testing.T) {
 					platform.FieldEnabled, platform.FieldSettings, platform.FieldCatalogID, platform.FieldConnectionID,
 					platform.FieldRequestTimeoutSecs, platform.FieldStreamIdleTimeoutSecs,
 					platform.FieldOrgID, platform.FieldCatalogSlug, platform.FieldCreatedAt, platform.FieldUpdatedAt,
-					platform.FieldHealthStatus, platform.FieldSecretPath),
-				PlatformSettingsKeys: []string{"model_api_family"}, HealthStatus: "unverified", SecretPath: "x",
+					platform.FieldHealthStatus, platform.FieldSecretPath, platform.FieldBillingMode),
+				PlatformSettingsKeys: []string{"model_api_family"}, HealthStatus: "unverified", SecretPath: "x", BillingMode: "per_token",
 			},
 		},
 		{

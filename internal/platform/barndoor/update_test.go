@@ -28,6 +28,9 @@ func TestPlanUpdateWireBody(t *testing.T) {
 		change(&r)
 		return r
 	}
+	notMetered := with(func(r *platform.Record) {
+		r.BillingMode, r.BillingReason, r.BillingNote = "not_metered", "subscription", "prepaid"
+	})
 	attached := with(func(r *platform.Record) { r.ConnectionID, r.APIKey = connection, "" })
 	platformtest.RunUpdateCases(t, c, []platformtest.UpdateCase{
 		{Name: "no change", Prior: prior, Planned: with(func(*platform.Record) {})},
@@ -46,6 +49,17 @@ func TestPlanUpdateWireBody(t *testing.T) {
 			Body: `{"settings":{}}`},
 		{Name: "model_sync_mode is a plain value", Prior: prior, Planned: with(func(r *platform.Record) { r.ModelSyncMode = "full" }),
 			Body: `{"model_sync_mode":"full"}`},
+		{Name: "not metered goes with its reason", Prior: prior,
+			Planned: with(func(r *platform.Record) { r.BillingMode, r.BillingReason = "not_metered", "subscription" }),
+			Body:    `{"billing_mode":"not_metered","billing_reason":"subscription"}`},
+		{Name: "metered again clears the reason with a null", Prior: notMetered,
+			Planned: with(func(r *platform.Record) { r.BillingMode, r.BillingNote = "per_token", "prepaid" }),
+			Body:    `{"billing_mode":"per_token","billing_reason":null}`},
+		{Name: "cleared billing note is an explicit null", Prior: notMetered,
+			Planned: with(func(r *platform.Record) { r.BillingMode, r.BillingReason = "not_metered", "subscription" }),
+			Body:    `{"billing_note":null}`},
+		{Name: "unset billing mode is left to the platform", Prior: notMetered,
+			Planned: with(func(r *platform.Record) { r.BillingReason, r.BillingNote = "subscription", "prepaid" })},
 		{Name: "unset platform default is left to the platform", Prior: prior,
 			Planned: with(func(r *platform.Record) { r.EnforceHealthCheck, r.AuthType = nil, "" })},
 		{Name: "attaching a connection drops the removed key", Prior: prior, Planned: attached, Rotated: []platform.Field{platform.FieldAPIKey},

@@ -93,6 +93,10 @@ func TestVendorClientConverges(t *testing.T) {
 		}
 		// The vendor's client leaves model_sync_mode out: the platform's default stays.
 		want.ModelSyncMode, _ = answer["model_sync_mode"].(string)
+		// The billing fields are what the answer holds, which the check above compared with what was sent.
+		want.BillingMode, _ = answer["billing_mode"].(string)
+		want.BillingReason, _ = answer["billing_reason"].(string)
+		want.BillingNote, _ = answer["billing_note"].(string)
 		for _, f := range barndoor.Spec.SupportedFields() {
 			if !platform.SameValue(f, got, want) {
 				t.Errorf("round %d: %s read back = %v, want %v", i, f, got.Value(f), want.Value(f))

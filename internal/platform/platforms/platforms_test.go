@@ -196,8 +196,9 @@ func TestSpecsMatchDesign(t *testing.T) {
 			replace: []platform.Field{ws}, endpoint: "https://backend.flashback.tech", unique: name,
 		},
 		barndoor.Name: {
-			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc, platform.FieldModelSyncMode},
-			required:  []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
+			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc, platform.FieldModelSyncMode,
+				platform.FieldBillingMode, platform.FieldBillingReason, platform.FieldBillingNote},
+			required: []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
 		},
 		keywordsai.Name: {
 			supported: []platform.Field{pid, name, url, key, kw}, required: []platform.Field{pid, name},
