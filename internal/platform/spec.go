@@ -73,6 +73,20 @@ type Spec struct {
 // APIVersion is one generation of a platform's API.
 type APIVersion struct {
 	Name, Doc string
+	// KeySentWith are the fields whose change carries the API key in the same request (the
+	// platform replaces them and the key as one object): changing one needs the key at hand.
+	KeySentWith []Field
+}
+
+// Version returns the API generation named v, or the default (the first) when v is empty; the zero
+// APIVersion where the platform has one.
+func (s Spec) Version(v string) APIVersion {
+	for _, av := range s.APIVersions {
+		if av.Name == v || v == "" {
+			return av
+		}
+	}
+	return APIVersion{}
 }
 
 // CheckAPIVersion refuses an api_version the platform does not have.

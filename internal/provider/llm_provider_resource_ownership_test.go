@@ -386,6 +386,56 @@ func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 	}
 }
 
+// TestAccLLMProviderResource_keywordsaiV2ChangeNeedsTheKey: on v2 a change of extra_kwargs sends the
+// key with it, since the platform replaces the object whole. An adopted record whose configuration
+// holds no key cannot have extra_kwargs changed: the plan says so and nothing is sent, so the
+// platform keeps its key; with api_key_wo the change goes through and carries the new key.
+func TestAccLLMProviderResource_keywordsaiV2ChangeNeedsTheKey(t *testing.T) {
+	m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIGeneration: mockkeywordsai.GenerationV2}))
+	provider := strings.Replace(m.providerConfig(keywordsai.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1)
+	m.call(t, http.MethodPost, "/api/providers/", map[string]any{
+		"provider_id": "kw-adopted", "provider_name": "KW adopted", "extra_kwargs": map[string]any{"api_key": "k-existing", "timeout": 30},
+	})
+	adopt := func(attrs map[string]string) string {
+		return provider + "import {\n  to = " + testResource + "\n  id = \"kw-adopted\"\n}\n" + renderResource(with(map[string]string{
+			"provider_id": `"kw-adopted"`, "name": `"KW adopted"`, "extra_kwargs": `jsonencode({ timeout = 60 })`,
+		}, attrs))
+	}
+	storedKey := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if key, ok := m.srv.KeywordsAI().StoredAPIKey("kw-adopted"); !ok || key != want {
+				return fmt.Errorf("the platform holds key %q (%v), want %q", key, ok, want)
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, keywordsai.Name),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: clearJournal(m),
+				Config:    adopt(nil),
+				ExpectError: phrases("API Key Required For This Change", "keywordsai platform's API version v2", "a change of extra_kwargs",
+					"the record would lose its key", "Set api_key, or api_key_wo with api_key_wo_version"),
+			},
+			{
+				PreConfig: func() {
+					if w := m.writes(); len(w) > 0 {
+						t.Errorf("a refused plan still sent %v", w)
+					}
+					if key, _ := m.srv.KeywordsAI().StoredAPIKey("kw-adopted"); key != "k-existing" {
+						t.Errorf("the platform holds key %q after the refused plan, want k-existing", key)
+					}
+				},
+				Config: adopt(map[string]string{"api_key_wo": `"k-rotated"`, "api_key_wo_version": `"1"`}),
+				Check: resource.ComposeTestCheckFunc(storedKey("k-rotated"),
+					expectBodies(t, m, http.MethodPatch, map[string]any{"extra_kwargs": map[string]any{"api_key": "k-rotated", "timeout": 60}})),
+			},
+		},
+	})
+}
+
 // TestAccLLMProviderResource_flashbackDeleteInUse: flashback refuses to delete a configuration
 // that repositories use. The destroy fails with the platform's message, which names the
 // repositories, and what to do; the record stays in state and on the platform, and once the

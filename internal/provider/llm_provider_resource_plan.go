@@ -108,6 +108,19 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 				"Set api_key, api_key_wo, credentials or credentials_wo, or keep connection_id.", spec.Name))
 		return
 	}
+	// Where the platform replaces a field and the key as one object, a change of the field sends the
+	// key again; without one in the configuration the platform would be left with none.
+	if !configured["api_key"] && !configured["api_key_wo"] {
+		plan := rawAttributes(req.Plan.Raw)
+		for _, f := range r.data.APIVersion.KeySentWith {
+			if !plan[string(f)].Equal(state[string(f)]) {
+				resp.Diagnostics.AddAttributeError(path.Root(string(f)), "API Key Required For This Change",
+					fmt.Sprintf("On the %s platform's API version %s, a change of %s is sent together with the API key, which the platform "+
+						"replaces with it; with no key in the configuration the record would lose its key. Set api_key, or api_key_wo with "+
+						"api_key_wo_version, in the same configuration, or leave %s as it is.", spec.Name, r.data.APIVersion.Name, f, f))
+			}
+		}
+	}
 	// A required secret the platform cannot clear cannot be removed either: removing it from the
 	// configuration would change nothing on the platform while state forgot it.
 	for _, f := range platform.SecretFields {

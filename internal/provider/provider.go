@@ -64,6 +64,8 @@ type providerBlockModel struct {
 type providerData struct {
 	Client platform.Client
 	Spec   platform.Spec
+	// APIVersion is the platform's API generation the client speaks.
+	APIVersion platform.APIVersion
 }
 
 // Environment variables that stand in for provider attributes.
@@ -304,7 +306,7 @@ func (p *terraformProvider) Configure(ctx context.Context, req provider.Configur
 	if coalesce {
 		client = platform.NewCoalescingClient(client)
 	}
-	data := &providerData{Client: client, Spec: spec}
+	data := &providerData{Client: client, Spec: spec, APIVersion: spec.Version(apiVersion)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -46,7 +46,8 @@ var Spec = platform.Spec{
 	APIVersions: []platform.APIVersion{
 		{Name: "v1", Doc: "Keywords AI's API, as respan-api 0.1.29 describes it: the key as a top-level `api_key`"},
 		{Name: "v2", Doc: "Respan's newer API (respan-python-api 0.1.4x, endpoint `https://api.respan.ai`): the key under " +
-			"`extra_kwargs.api_key`, which the platform answers; a top-level `api_key` is ignored there, so a key sent that way would be lost"},
+			"`extra_kwargs.api_key`, which the platform answers; a top-level `api_key` is ignored there, so a key sent that way would be lost",
+			KeySentWith: []platform.Field{platform.FieldBaseURL, platform.FieldExtraKwargs}},
 	},
 }
 
