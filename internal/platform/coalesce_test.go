@@ -129,6 +129,10 @@ func (f *fakeClient) ReadBack(ctx context.Context, ref platform.Ref) (platform.R
 	return f.Get(ctx, ref)
 }
 
+func (f *fakeClient) Validate(context.Context, platform.Ref) (platform.Validation, error) {
+	return platform.Validation{}, errors.New("the fake has no validation call")
+}
+
 func (f *fakeClient) UpdateBody(_, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {
 	body := map[string]any{}
 	for _, fd := range fields {

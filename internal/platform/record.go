@@ -103,4 +103,14 @@ type Client interface {
 	Existing(ctx context.Context, workspace string) ([]Record, error)
 	// ReadBack reads a record its create just made, for a create answer that held only the id.
 	ReadBack(ctx context.Context, ref Ref) (Record, error)
+	// Validate asks the platform to check a record against its model provider, where the
+	// platform can (Spec.Validates).
+	Validate(ctx context.Context, ref Ref) (Validation, error)
+}
+
+// Validation is a platform's verdict on a record: whether the model provider accepts its
+// credentials and endpoint, and the platform's message.
+type Validation struct {
+	Valid   bool
+	Message string
 }

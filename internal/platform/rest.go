@@ -44,6 +44,11 @@ type Wire struct {
 	// WorkspaceQuery is the list's query parameter that filters by workspace; empty when the
 	// platform has no workspaces.
 	WorkspaceQuery string
+	// ValidateSuffix, appended to a record's ItemPath, is where a POST asks the platform to check
+	// the record against its model provider (flashback's /validate); empty where it cannot.
+	ValidateSuffix string
+	// DecodeValidation reads that call's answer.
+	DecodeValidation func([]byte) (Validation, error)
 }
 
 // maxListPages bounds how many pages List follows, so a server that keeps answering a next link
@@ -265,6 +270,28 @@ func (c *RESTClient) Delete(ctx context.Context, ref Ref) error {
 		return nil
 	}
 	return err
+}
+
+// Validate asks the platform to check the record against its model provider (the key works, the
+// endpoint answers). The answer is the platform's verdict; an error means no verdict was had.
+func (c *RESTClient) Validate(ctx context.Context, ref Ref) (Validation, error) {
+	if c.wire.ValidateSuffix == "" {
+		return Validation{}, fmt.Errorf("the %s platform has no validation call", c.spec.Name)
+	}
+	path, err := c.wire.ItemPath(ref.ID)
+	if err != nil {
+		return Validation{}, err
+	}
+	req := Request{Method: http.MethodPost, Path: path + c.wire.ValidateSuffix}
+	resp, err := c.http.Do(ctx, req)
+	if err != nil {
+		return Validation{}, err
+	}
+	v, err := c.wire.DecodeValidation(resp.Body)
+	if err != nil {
+		return Validation{}, c.DecodeFailure(req, err)
+	}
+	return v, nil
 }
 
 // DecodeFailure wraps a body the client cannot understand as a *DecodeError free of secrets.

@@ -68,6 +68,8 @@ type Spec struct {
 	// APIVersions lists the API generations the client speaks, each with what tells it apart, for
 	// the provider block's api_version; the first is the default. Nil where there is one.
 	APIVersions []APIVersion
+	// Validates says the platform can check a record against its model provider (Client.Validate).
+	Validates bool
 }
 
 // APIVersion is one generation of a platform's API.

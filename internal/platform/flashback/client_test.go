@@ -793,3 +793,47 @@ func TestDecodeError(t *testing.T) {
 		}
 	}
 }
+
+// TestValidate: POST /ai/llm/{id}/validate gives the platform's verdict, valid or not with its
+// message; a missing record is not found, not a verdict.
+func TestValidate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rec := f.mustCreate(t, sampleRecord("primary", "ws-a"))
+	got, err := f.client.Validate(ctx, platform.Ref{ID: rec.ID, WorkspaceID: "ws-a"})
+	if err != nil || !got.Valid || got.Message != "AI LLM configuration validated successfully" {
+		t.Fatalf("Validate = %+v, %v; want valid with the platform's message", got, err)
+	}
+	if err := f.srv.Flashback().SetValidation(rec.ID, false, "the provider rejected the key"); err != nil {
+		t.Fatal(err)
+	}
+	got, err = f.client.Validate(ctx, platform.Ref{ID: rec.ID})
+	if err != nil || got.Valid || got.Message != "the provider rejected the key" {
+		t.Fatalf("Validate after SetValidation(false) = %+v, %v; want invalid with its message", got, err)
+	}
+	last := f.srv.Requests()[len(f.srv.Requests())-1]
+	if last.Method != http.MethodPost || last.Path != "/ai/llm/"+rec.ID+"/validate" {
+		t.Fatalf("last request = %s %s, want POST /ai/llm/%s/validate", last.Method, last.Path, rec.ID)
+	}
+	_, err = f.client.Validate(ctx, platform.Ref{ID: "9b2f0c1e-5d4a-4c7b-8e3f-2a6d1b0c9e8f"})
+	if apiErr := asAPIError(t, err); apiErr.Kind != platform.KindNotFound {
+		t.Fatalf("Validate of a missing record = %v, want not found", err)
+	}
+}
+
+func TestDecodeValidation(t *testing.T) {
+	for body, want := range map[string]platform.Validation{
+		`{"success":true,"message":"ok"}`:  {Valid: true, Message: "ok"},
+		`{"success":false,"message":"no"}`: {Valid: false, Message: "no"},
+		`{"success":false}`:                {},
+	} {
+		if got, err := DecodeValidation([]byte(body)); err != nil || got != want {
+			t.Errorf("DecodeValidation(%s) = %+v, %v; want %+v", body, got, err, want)
+		}
+	}
+	for _, body := range []string{`{"message":"ok"}`, `{"success":"true"}`, `[]`, ``} {
+		if _, err := DecodeValidation([]byte(body)); err == nil {
+			t.Errorf("DecodeValidation(%s) was accepted", body)
+		}
+	}
+}

@@ -23,6 +23,23 @@ var wire = platform.Wire{
 	CreateBody: CreateBody, UpdateBody: UpdateBody, DecodeRecord: DecodeRecord, DecodeList: platform.SinglePage(DecodeList),
 	DecodeCreate: func(_ int, body []byte) (platform.Record, error) { return decodeWriteAnswer(body, "") },
 	DecodeUpdate: decodeWriteAnswer, ReadOne: platform.ReadFromList,
+	ValidateSuffix: "/validate", DecodeValidation: DecodeValidation,
+}
+
+// DecodeValidation reads ValidateAiLlmResponse {success, message} (aillm.ts): a 200 whose success
+// is false is the platform's verdict that the configuration does not work.
+func DecodeValidation(body []byte) (platform.Validation, error) {
+	var answer struct {
+		Success *bool  `json:"success"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		return platform.Validation{}, err
+	}
+	if answer.Success == nil {
+		return platform.Validation{}, errors.New("the validation answer has no success field")
+	}
+	return platform.Validation{Valid: *answer.Success, Message: answer.Message}, nil
 }
 
 // Name is the platform's name in the provider block.
@@ -30,7 +47,7 @@ const Name platform.Name = "flashback"
 
 // Spec is flashback's attributes, for the schema, validation and docs.
 var Spec = platform.Spec{
-	Name: Name, Noun: "AI LLM configuration", IDDoc: "the `aiLlmId`",
+	Name: Name, Noun: "AI LLM configuration", IDDoc: "the `aiLlmId`", Validates: true,
 	IDExample:       "9b2f0c1e-5d4a-4c7b-8e3f-2a6d1b0c9e8f",
 	DefaultEndpoint: "https://backend.flashback.tech", EndpointExample: "https://backend.flashback.tech",
 	NameDoc: "unique within the workspace", UniqueKey: platform.FieldName,
