@@ -146,6 +146,7 @@ func TestAccExamples(t *testing.T) {
 		"provider/provider.tf", "resources/llm_provider/resource.tf", "resources/llm_provider/import.sh",
 		"resources/llm_provider/import-by-string-id.tf", "resources/llm_provider/import-identity-block.tf", "resources/llm_provider/api-key.tf",
 		"data-sources/llm_provider/data-source.tf", "data-sources/llm_providers/data-source.tf",
+		"data-sources/llm_provider_validation/data-source.tf",
 		"list-resources/llm_provider/list-resource.tfquery.hcl", "list-resources/llm_provider/list-resource-filtered.tfquery.hcl",
 	}
 	for _, name := range platformNames() {

@@ -320,7 +320,7 @@ func (p *terraformProvider) Resources(_ context.Context) []func() resource.Resou
 }
 
 func (p *terraformProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewLLMProviderDataSource, NewLLMProvidersDataSource}
+	return []func() datasource.DataSource{NewLLMProviderDataSource, NewLLMProvidersDataSource, NewLLMProviderValidationDataSource}
 }
 
 // ListResources are the resources terraform query can list (Terraform 1.14 and later).
