@@ -30,8 +30,18 @@ type FieldSpec struct {
 	// FoldCase means the platform compares values of the field case-insensitively (names that
 	// are unique regardless of case), so lookups and filters do too.
 	FoldCase bool
+	// RequiredWhen means the field is required while another field holds a value (barndoor's
+	// billing_reason while billing_mode is not_metered): a plan that would leave it unset then is
+	// refused. Nil when it is not.
+	RequiredWhen *FieldValue
 	// Doc is what users of the attribute should know about this platform's field.
 	Doc string
+}
+
+// FieldValue is one value of one field.
+type FieldValue struct {
+	Field Field
+	Value string
 }
 
 // Spec is what the schema, plan-time validation, lookups and documentation need to know of one

@@ -85,14 +85,18 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
 			fmt.Sprintf("The %s platform does not accept model_provider %q. Allowed values: %s.", spec.Name, modelProvider, strings.Join(spec.ModelProviders, ", ")))
 	}
-	// barndoor stops metering a provider only with a reason: a plan that would leave one not_metered
-	// without billing_reason is refused here rather than by the platform mid-apply. billing_mode is
-	// read from the plan, which holds the platform's value when the configuration leaves it unset.
-	if spec.Supports(platform.FieldBillingReason) {
-		if mode, ok := knownString(rawAttributes(req.Plan.Raw)["billing_mode"]); ok && mode == "not_metered" && cfg["billing_reason"].IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("billing_reason"), "Billing Reason Required",
-				fmt.Sprintf("billing_mode is \"not_metered\", and the %s platform then requires billing_reason: set it to one of %s, "+
-					"or set billing_mode to \"per_token\".", spec.Name, strings.Join(billingReasons, ", ")))
+	// A field required while another holds a value (barndoor's billing_reason while billing_mode is
+	// not_metered) is refused here rather than by the platform mid-apply. The other field is read
+	// from the plan, which holds the platform's value when the configuration leaves it unset.
+	for _, f := range spec.SupportedFields() {
+		when := spec.Fields[f].RequiredWhen
+		if when == nil || configured[string(f)] {
+			continue
+		}
+		if v, ok := knownString(rawAttributes(req.Plan.Raw)[string(when.Field)]); ok && v == when.Value {
+			resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute",
+				fmt.Sprintf("%s is %q, and the %s platform then requires %q (its %s field). Set %s, or change %s.",
+					when.Field, when.Value, spec.Name, f, spec.Fields[f].Wire, f, when.Field))
 		}
 	}
 	if resp.Diagnostics.HasError() || creating {

@@ -968,7 +968,8 @@ func TestAccLLMProviderResource_barndoorBilling(t *testing.T) {
 		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
 		Steps: []resource.TestStep{
 			{Config: cfg(map[string]string{"billing_mode": `"not_metered"`}),
-				ExpectError: phrases("Billing Reason Required", `billing_mode is "not_metered"`, "set it to one of subscription, local, external, other")},
+				ExpectError: phrases("Missing Required Attribute", `billing_mode is "not_metered"`, `the barndoor platform then requires "billing_reason"`,
+					"Set billing_reason, or change billing_mode.")},
 			{Config: cfg(map[string]string{"billing_mode": `"free"`}), ExpectError: phrases("billing_mode value must be one of:", `"per_token"`, `"not_metered"`, `got: "free"`)},
 			{Config: cfg(map[string]string{"billing_reason": `"cheap"`}),
 				ExpectError: phrases("billing_reason value must be one of:", `"subscription"`, `"local"`, `"external"`, `"other"`, `got: "cheap"`)},
@@ -1001,7 +1002,7 @@ func TestAccLLMProviderResource_barndoorBilling(t *testing.T) {
 			},
 			{Config: cfg(notMetered), ConfigPlanChecks: emptyPlan},
 			// billing_mode left out keeps the platform's not_metered, which still needs its reason.
-			{Config: cfg(map[string]string{"billing_note": `"prepaid"`}), ExpectError: phrases("Billing Reason Required", `billing_mode is "not_metered"`)},
+			{Config: cfg(map[string]string{"billing_note": `"prepaid"`}), ExpectError: phrases("Missing Required Attribute", `billing_mode is "not_metered"`, `requires "billing_reason"`)},
 			{
 				PreConfig: clearJournal(m),
 				Config:    cfg(map[string]string{"billing_mode": `"per_token"`}),

@@ -50,8 +50,9 @@ var Spec = platform.Spec{
 			"Platform versions that predate the field neither store nor return it"},
 		platform.FieldModelSyncMode: {Wire: "model_sync_mode", Doc: "the platform's default is `off`"},
 		platform.FieldBillingMode:   {Wire: "billing_mode", Doc: "the platform's default is `per_token`"},
-		platform.FieldBillingReason: {Wire: "billing_reason", Clearable: true},
-		platform.FieldBillingNote:   {Wire: "billing_note", Clearable: true},
+		platform.FieldBillingReason: {Wire: "billing_reason", Clearable: true,
+			RequiredWhen: &platform.FieldValue{Field: platform.FieldBillingMode, Value: "not_metered"}},
+		platform.FieldBillingNote: {Wire: "billing_note", Clearable: true},
 	},
 	Computed: map[platform.Field]string{
 		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",
