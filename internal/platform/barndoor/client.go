@@ -120,7 +120,7 @@ func DecodeError(body []byte) (code, message string) {
 }
 
 // wireProvider is the Provider object. Nullable columns are pointers so null and absent read as
-// unset; unknown fields (change_note, models, ...) are ignored. keys records
+// unset; fields the provider has no attribute for (last_change_note, ...) are ignored. keys records
 // which fields the object carried, so the record can tell a field left out from one cleared.
 type wireProvider struct {
 	ID                    string          `json:"id"`
@@ -253,9 +253,9 @@ func CreateBody(r platform.Record) (map[string]any, error) {
 }
 
 // UpdateBody maps a change to the body of PUT /admin/providers/{id}: exactly the wire fields it
-// touches. A cleared connection_id or timeout is an explicit null, which the platform takes as
-// "clear"; so is a cleared billing_reason or billing_note; cleared settings are {}. model_provider and catalog_id cannot change in place, and
-// name, base_url, auth_type, enabled and the secrets cannot be cleared (PlanUpdate never plans
+// touches. A cleared connection_id, timeout, billing_reason or billing_note is an explicit null,
+// which the platform takes as "clear"; cleared settings are {}. model_provider and catalog_id cannot
+// change in place, and name, base_url, auth_type, enabled and the secrets cannot be cleared (PlanUpdate never plans
 // removing a secret the platform cannot clear). Detaching from a connection carries the direct
 // credential in the same request, since the platform needs one then.
 func UpdateBody(prior, planned platform.Record, fields []platform.Field) (map[string]any, []platform.Field, error) {

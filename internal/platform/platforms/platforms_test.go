@@ -1,6 +1,7 @@
 package platforms_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -301,5 +302,22 @@ func TestLookup(t *testing.T) {
 	}
 	if !slices.Equal(platforms.NameStrings(), []string{"refactor", "flashback", "barndoor", "keywordsai"}) {
 		t.Errorf("NameStrings() = %v", platforms.NameStrings())
+	}
+}
+
+// TestSpecValidatesMatchesTheClient: Spec.Validates, which the docs and the data source read, says
+// what the client does: a platform without it refuses Validate before any request (the endpoint here
+// answers nothing), and one with it sends the call (and fails to reach the endpoint).
+func TestSpecValidatesMatchesTheClient(t *testing.T) {
+	for _, spec := range platforms.Specs() {
+		c, err := platforms.NewClient(spec.Name, platform.HTTPConfig{Endpoint: "http://127.0.0.1:1", Token: "t", MaxRetries: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Validate(context.Background(), platform.Ref{ID: spec.IDExample})
+		refused := err != nil && strings.Contains(err.Error(), "has no validation call")
+		if refused == spec.Validates {
+			t.Errorf("%s: Spec.Validates = %v, but Validate answered %v", spec.Name, spec.Validates, err)
+		}
 	}
 }
