@@ -75,42 +75,20 @@ type FieldDef struct {
 	Output bool
 	// InDataSource means the data sources show the field (every non-secret field but extra_kwargs).
 	InDataSource bool
+	// NotInResource means only the data sources show the field: it changes without any change
+	// of the configuration, so in the resource it would be a change outside Terraform on every
+	// refresh. The reason is in ReadDoc.
+	NotInResource bool
+	// Doc describes the attribute in the resource; the provider adds which platforms use it.
+	Doc string
+	// ReadDoc describes it in the data sources, where it differs from Doc; the provider adds
+	// which platforms fill it.
+	ReadDoc string
+	// Check is what a configured value must be, checked at plan time.
+	Check Check
 
 	get func(*Record) any
 	set func(*Record, any)
-}
-
-// Fields is the table of canonical fields, in documentation order.
-var Fields = []FieldDef{
-	stringField(FieldProviderID, func(r *Record) *string { return &r.ProviderID }),
-	stringField(FieldName, func(r *Record) *string { return &r.Name }),
-	stringField(FieldModelProvider, func(r *Record) *string { return &r.ModelProvider }),
-	withDefault(stringField(FieldBaseURL, func(r *Record) *string { return &r.BaseURL })),
-	withDefault(boolField(FieldEnabled, func(r *Record) **bool { return &r.Enabled })),
-	secret(stringField(FieldAPIKey, func(r *Record) *string { return &r.APIKey })),
-	secret(stringField(FieldSecret, func(r *Record) *string { return &r.Secret })),
-	secret(stringMapField(FieldCredentials, func(r *Record) *map[string]string { return &r.Credentials })),
-	stringField(FieldWorkspaceID, func(r *Record) *string { return &r.WorkspaceID }),
-	withDefault(stringField(FieldAuthType, func(r *Record) *string { return &r.AuthType })),
-	stringField(FieldConnectionID, func(r *Record) *string { return &r.ConnectionID }),
-	stringField(FieldCatalogID, func(r *Record) *string { return &r.CatalogID }),
-	objectField(FieldSettings, func(r *Record) *map[string]any { return &r.Settings }),
-	sensitive(objectField(FieldExtraKwargs, func(r *Record) *map[string]any { return &r.ExtraKwargs })),
-	int64Field(FieldRequestTimeoutSecs, func(r *Record) **int64 { return &r.RequestTimeoutSecs }),
-	int64Field(FieldStreamIdleTimeoutSecs, func(r *Record) **int64 { return &r.StreamIdleTimeoutSecs }),
-	withDefault(boolField(FieldEnforceHealthCheck, func(r *Record) **bool { return &r.EnforceHealthCheck })),
-	withDefault(stringField(FieldModelSyncMode, func(r *Record) *string { return &r.ModelSyncMode })),
-	withDefault(stringField(FieldBillingMode, func(r *Record) *string { return &r.BillingMode })),
-	stringField(FieldBillingReason, func(r *Record) *string { return &r.BillingReason }),
-	stringField(FieldBillingNote, func(r *Record) *string { return &r.BillingNote }),
-
-	output(stringField(FieldOrgID, func(r *Record) *string { return &r.OrgID })),
-	output(stringField(FieldCatalogSlug, func(r *Record) *string { return &r.CatalogSlug })),
-	output(stringField(FieldCreatedAt, func(r *Record) *string { return &r.CreatedAt })),
-	output(stringField(FieldUpdatedAt, func(r *Record) *string { return &r.UpdatedAt })),
-	output(boolField(FieldManaged, func(r *Record) **bool { return &r.Managed })),
-	output(stringField(FieldHealthStatus, func(r *Record) *string { return &r.HealthStatus })),
-	output(stringField(FieldSecretPath, func(r *Record) *string { return &r.SecretPath })),
 }
 
 // AllFields lists every configurable canonical field in documentation order.
@@ -214,7 +192,7 @@ func stringMapField(f Field, at func(*Record) *map[string]string) FieldDef {
 }
 
 func objectField(f Field, at func(*Record) *map[string]any) FieldDef {
-	return FieldDef{Field: f, Kind: KindObject, InDataSource: true,
+	return FieldDef{Field: f, Kind: KindObject, InDataSource: true, Check: Check{Format: FormatJSONObject},
 		get: func(r *Record) any {
 			if m := *at(r); len(m) > 0 {
 				return m
@@ -224,6 +202,40 @@ func objectField(f Field, at func(*Record) *map[string]any) FieldDef {
 		set: func(r *Record, v any) { m, _ := v.(map[string]any); *at(r) = m },
 	}
 }
+
+// Check is what a configured value of a field must be. The zero Check allows any value.
+type Check struct {
+	// OneOf lists the allowed strings.
+	OneOf []string
+	// MinLen and MaxLen bound a string's length in characters; 0 is no bound.
+	MinLen, MaxLen int
+	// Min and Max bound a number, when Max is not 0.
+	Min, Max int64
+	// Format is a shape the string must have.
+	Format Format
+}
+
+// Format is a shape a string field's value must have.
+type Format int
+
+// The formats a string field can require.
+const (
+	FormatAny Format = iota
+	// FormatHTTPURL is an absolute http or https URL.
+	FormatHTTPURL
+	// FormatUUID is a UUID such as 3c90c3cc-0d44-4b50-8888-8dd25736052a.
+	FormatUUID
+	// FormatJSONObject is a string that parses as one JSON object (KindObject fields).
+	FormatJSONObject
+)
+
+// described sets the resource's and the data sources' descriptions; an empty readDoc is doc.
+func (d FieldDef) described(doc, readDoc string) FieldDef {
+	d.Doc, d.ReadDoc = doc, readDoc
+	return d
+}
+
+func (d FieldDef) checked(c Check) FieldDef { d.Check = c; return d }
 
 func secret(d FieldDef) FieldDef {
 	d.Secret, d.Sensitive, d.InDataSource = true, true, false
@@ -238,6 +250,8 @@ func sensitive(d FieldDef) FieldDef {
 func withDefault(d FieldDef) FieldDef { d.PlatformDefault = true; return d }
 
 func output(d FieldDef) FieldDef { d.Output = true; return d }
+
+func dataSourceOnly(d FieldDef) FieldDef { d.NotInResource = true; return output(d) }
 
 // Value is the record's value of a field in its JSON form; nil when unset (an empty string, a nil
 // pointer, an empty map).

@@ -61,8 +61,9 @@ type llmProviderRecordModel struct {
 	SecretPath            types.String `tfsdk:"secret_path"`
 }
 
-// recordAttributes is the schema of one record, shared by both data sources. lookup names the
-// attributes that are also arguments (optional and computed); all others are computed only.
+// recordAttributes is the schema of one record, shared by both data sources, derived from the
+// field table (recordAttributeList). lookup names the attributes that are also arguments
+// (optional and computed); all others are computed only.
 func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 	str := func(name, doc string) schema.StringAttribute {
 		a := schema.StringAttribute{MarkdownDescription: doc, Computed: true}
@@ -73,56 +74,29 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 		}
 		return a
 	}
-	return map[string]schema.Attribute{
-		"id":          str("id", idDoc()+" It is the id `terraform import` takes for `llm_provider`."),
-		"provider_id": str("provider_id", "The user-chosen id of the record. "+filledOn(platform.FieldProviderID)),
-		"name":        str("name", "The record's human-readable name, as the platform stores it. "+filledOn(platform.FieldName)),
-		"model_provider": str("model_provider", "The upstream model vendor as a canonical slug (see the `llm_provider` resource). Where one "+
-			"wire value stands for several canonical slugs, it is the first of them in the canonical order. "+filledOn(platform.FieldModelProvider)),
-		"base_url": str("base_url", "The model provider's API base URL; null where the platform does not return it. "+filledOn(platform.FieldBaseURL)),
-		"enabled": schema.BoolAttribute{
-			MarkdownDescription: "Whether the platform routes traffic to this model provider. " + filledOn(platform.FieldEnabled),
-			Computed:            true,
-		},
-		"workspace_id": str("workspace_id", "The workspace that owns the record. "+filledOn(platform.FieldWorkspaceID)),
-		"auth_type":    str("auth_type", "How the platform authenticates to the model provider. "+filledOn(platform.FieldAuthType)),
-		"model_sync_mode": str("model_sync_mode", "How the gateway keeps the model routes in step with the model provider's models. "+
-			filledOn(platform.FieldModelSyncMode)),
-		"billing_mode":   str("billing_mode", "Whether the gateway records the cost of the record's traffic. "+filledOn(platform.FieldBillingMode)),
-		"billing_reason": str("billing_reason", "Why the record is not metered; null while it is. "+filledOn(platform.FieldBillingReason)),
-		"billing_note":   str("billing_note", "The note on the record's billing, or null. "+filledOn(platform.FieldBillingNote)),
-		"connection_id": str("connection_id", "UUID of the shared credential (connection) the record uses; null when it has "+
-			"a direct credential. "+filledOn(platform.FieldConnectionID)),
-		"catalog_id": str("catalog_id", "UUID of the built-in catalog template the record was created from. "+filledOn(platform.FieldCatalogID)),
-		"settings": str("settings", "The provider settings as a JSON object string, as the platform returns them, including the keys the "+
-			"platform adds itself (such as `model_api_family`); use `jsondecode` to read it. "+filledOn(platform.FieldSettings)),
-		"request_timeout_secs": schema.Int64Attribute{
-			MarkdownDescription: "Total-request timeout override in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldRequestTimeoutSecs),
-			Computed:            true,
-		},
-		"stream_idle_timeout_secs": schema.Int64Attribute{
-			MarkdownDescription: "Longest idle gap between streamed chunks in seconds; null when the record inherits the platform default. " + filledOn(platform.FieldStreamIdleTimeoutSecs),
-			Computed:            true,
-		},
-		"enforce_health_check": schema.BoolAttribute{
-			MarkdownDescription: "Whether the platform checks the model provider's health and stops routing to it while it is unhealthy; " +
-				"null where the platform does not return it. " + filledOn(platform.FieldEnforceHealthCheck),
-			Computed: true,
-		},
-		"org_id":       str("org_id", "The organization that owns the record. "+computedDoc("org_id")),
-		"catalog_slug": str("catalog_slug", "The catalog slug the platform derives from `catalog_id`. "+computedDoc("catalog_slug")),
-		"created_at":   str("created_at", "When the record was created, as the platform reports it. "+computedDoc("created_at")),
-		"updated_at":   str("updated_at", "When the record was last updated, as the platform reports it. "+computedDoc("updated_at")),
-		"health_status": str("health_status", "The platform's last health check of the model provider (e.g. `unverified`, `healthy`); "+
-			"only the data sources show it, since it changes without any configuration change. "+computedDoc("health_status")),
-		"secret_path": str("secret_path", "Where the platform keeps the record's secret: its own slot, or its connection's once bound to one. "+
-			computedDoc("secret_path")),
-		"managed": schema.BoolAttribute{
-			MarkdownDescription: "Whether the platform itself owns the record: a managed record cannot be changed or " +
-				"deleted, and should not be imported. " + managedDoc(),
-			Computed: true,
-		},
+	out := map[string]schema.Attribute{
+		"id": str("id", idDoc()+" It is the id `terraform import` takes for `llm_provider`."),
 	}
+	for _, a := range recordAttributeList {
+		doc := a.Def.ReadDoc
+		if doc == "" {
+			doc = a.Def.Doc
+		}
+		if a.Def.Output {
+			doc += " " + computedDoc(a.Name)
+		} else {
+			doc += " " + filledOn(a.Def.Field)
+		}
+		switch a.Def.Kind {
+		case platform.KindBool:
+			out[a.Name] = schema.BoolAttribute{MarkdownDescription: doc, Computed: true}
+		case platform.KindInt64:
+			out[a.Name] = schema.Int64Attribute{MarkdownDescription: doc, Computed: true}
+		default:
+			out[a.Name] = str(a.Name, doc)
+		}
+	}
+	return out
 }
 
 // recordModel maps a platform record to the data source model, field by field from the table.

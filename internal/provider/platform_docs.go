@@ -111,9 +111,6 @@ func modelProviderDoc() string {
 	return strings.Join(parts, "; ")
 }
 
-// managedDoc names the platforms that say whether they own a record.
-func managedDoc() string { return computedDoc(string(platform.FieldManaged)) }
-
 // endpointDoc lists each platform's default endpoint, or what its endpoint looks like.
 func endpointDoc() string {
 	var defaults, none []string

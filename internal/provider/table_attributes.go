@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/llmconfig/terraform-provider-llm/internal/platform"
+)
+
+// tableAttribute is one attribute derived from the field table: a field's own attribute, or a
+// secret field's write-only twin (x_wo) or that twin's version (x_wo_version).
+type tableAttribute struct {
+	Name string
+	Def  platform.FieldDef
+	Role attributeRole
+}
+
+type attributeRole int
+
+const (
+	roleValue attributeRole = iota
+	roleWriteOnly
+	roleWriteOnlyVersion
+)
+
+// resourceAttributes are the resource's attributes from the table, in its order; with the id
+// and the timeouts block they are the whole schema.
+var resourceAttributes = func() []tableAttribute {
+	var out []tableAttribute
+	for _, def := range platform.Fields {
+		if def.NotInResource {
+			continue
+		}
+		out = append(out, tableAttribute{Name: string(def.Field), Def: def})
+		if def.Secret {
+			out = append(out,
+				tableAttribute{Name: string(def.Field) + "_wo", Def: def, Role: roleWriteOnly},
+				tableAttribute{Name: string(def.Field) + "_wo_version", Def: def, Role: roleWriteOnlyVersion})
+		}
+	}
+	return out
+}()
+
+// recordAttributeList are the data sources' attributes from the table: every field shown there
+// or set by the platform. With the id they are one record of either data source.
+var recordAttributeList = func() []tableAttribute {
+	var out []tableAttribute
+	for _, def := range platform.Fields {
+		if def.InDataSource || def.Output {
+			out = append(out, tableAttribute{Name: string(def.Field), Def: def})
+		}
+	}
+	return out
+}()
+
+// attrType is the attribute's Terraform type: objects are JSON strings, credentials maps of strings.
+func (a tableAttribute) attrType() attr.Type {
+	if a.Role == roleWriteOnlyVersion {
+		return types.StringType
+	}
+	switch a.Def.Kind {
+	case platform.KindBool:
+		return types.BoolType
+	case platform.KindInt64:
+		return types.Int64Type
+	case platform.KindStringMap:
+		return stringMapType
+	}
+	return types.StringType
+}
