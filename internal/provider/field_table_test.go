@@ -12,29 +12,6 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
-// resourceOmits are the table's fields the resource has no attribute for, each with its reason.
-var resourceOmits = map[platform.Field]string{
-	// It changed on every update and showed "(known after apply)" in every plan (CHANGELOG).
-	platform.FieldUpdatedAt: "read it from the data sources",
-	// A record the platform manages itself cannot be created, changed or deleted, so no resource
-	// ever holds one; the data sources show it, and the list resource leaves such records out.
-	platform.FieldManaged: "a resource never holds a managed record",
-	// Both change without any configuration change (a health check, binding a connection): in the
-	// resource they would show as changes outside Terraform on every refresh.
-	platform.FieldHealthStatus: "read it from the data sources",
-	platform.FieldSecretPath:   "read it from the data sources",
-}
-
-// Attributes that are not fields of the table: the id, the timeouts block and each secret's
-// write-only twin and its version.
-func resourceOnlyAttributes() []string {
-	out := []string{"id", "timeouts"}
-	for _, f := range platform.SecretFields {
-		out = append(out, string(f)+"_wo", string(f)+"_wo_version")
-	}
-	return out
-}
-
 // everyField is a record with every field of the table set, and a Spec with every field, so a
 // conversion that drops one shows it as null.
 func everyField() (platform.Spec, platform.Record) {
@@ -66,81 +43,98 @@ func everyField() (platform.Spec, platform.Record) {
 }
 
 // TestFieldTable_resourceCoversTheTable: every field of the table is an attribute of the resource
-// (or is listed in resourceOmits), every attribute is a field of the table (or resource-only), and
-// fromPlatform fills each non-secret one from a record that sets them all.
+// unless the table keeps it to the data sources, every attribute is a field of the table (or the
+// id, the timeouts or a secret's write-only twin and version), and fromPlatform fills each
+// non-secret one from a record that sets them all.
 func TestFieldTable_resourceCoversTheTable(t *testing.T) {
 	var resp fwresource.SchemaResponse
 	NewLLMProviderResource().Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
-	var m llmProviderResourceModel
-	fields := m.modelFields()
 	for _, def := range platform.Fields {
-		_, has := fields[string(def.Field)]
-		if _, omitted := resourceOmits[def.Field]; has == omitted {
-			t.Errorf("table field %s: in the resource model %v, listed as omitted %v", def.Field, has, omitted)
+		_, has := resp.Schema.Attributes[string(def.Field)]
+		if has == def.NotInResource {
+			t.Errorf("table field %s: in the resource schema %v, kept to the data sources %v", def.Field, has, def.NotInResource)
 		}
 	}
-	for name := range fields {
+	for name := range resp.Schema.Attributes {
 		if _, ok := platform.DefOf(platform.Field(name)); !ok && !slices.Contains(resourceOnlyAttributes(), name) {
 			t.Errorf("resource attribute %q is neither a table field nor resource-only", name)
-		}
-		if _, ok := resp.Schema.Attributes[name]; !ok && resp.Schema.Blocks[name] == nil {
-			t.Errorf("model field %q has no schema attribute", name)
 		}
 	}
 	spec, rec := everyField()
 	var out llmProviderResourceModel
 	out.fromPlatform(spec, rec, llmProviderResourceModel{}, nil)
-	for _, def := range platform.Fields {
-		ptr, ok := out.modelFields()[string(def.Field)]
-		if !ok || def.Secret {
+	for _, a := range resourceAttributes {
+		if a.Role != roleValue || a.Def.Secret {
 			continue
 		}
-		if v := reflectValue(ptr); v.IsNull() || v.IsUnknown() {
-			t.Errorf("fromPlatform left %s %v from a record that sets it", def.Field, v)
+		if v := out.value(a.Name); v.IsNull() || v.IsUnknown() {
+			t.Errorf("fromPlatform left %s %v from a record that sets it", a.Name, v)
+		}
+	}
+	// And back: toRecord sends each configurable field the model holds.
+	back, diags := out.toRecord(context.Background(), writeOnlyValues{})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	for _, a := range resourceAttributes {
+		if a.Role == roleValue && !a.Def.Output && !a.Def.Secret && !platform.SameValue(a.Def.Field, back, rec) {
+			t.Errorf("toRecord: %s is %v, the record it came from %v", a.Name, back.Value(a.Def.Field), rec.Value(a.Def.Field))
 		}
 	}
 }
 
 // TestFieldTable_dataSourcesCoverTheTable: the data sources show exactly the table's fields that
-// are in the data sources or set by the platform, both schemas agree with the model, and
+// are in the data sources or set by the platform, both schemas agree with the model's type, and
 // recordModel fills each from a record that sets them all.
 func TestFieldTable_dataSourcesCoverTheTable(t *testing.T) {
-	var m llmProviderRecordModel
-	fields := m.modelFields()
+	want := map[string]bool{"id": true}
 	for _, def := range platform.Fields {
-		_, has := fields[string(def.Field)]
-		if want := def.InDataSource || def.Output; has != want {
-			t.Errorf("table field %s: in the data source model %v, want %v", def.Field, has, want)
-		}
-	}
-	for name := range fields {
-		if _, ok := platform.DefOf(platform.Field(name)); !ok && name != "id" {
-			t.Errorf("data source attribute %q is not a table field", name)
+		if def.InDataSource || def.Output {
+			want[string(def.Field)] = true
 		}
 	}
 	var one, all datasource.SchemaResponse
 	NewLLMProviderDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &one)
 	NewLLMProvidersDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &all)
 	element := recordAttributes(nil)
-	for name := range fields {
+	for what, attrs := range map[string]int{"llm_provider data source": len(one.Schema.Attributes), "llm_providers element": len(element),
+		"record type": len(recordObjectType.AttrTypes)} {
+		if attrs != len(want) {
+			t.Errorf("%s has %d attributes, the table %d", what, attrs, len(want))
+		}
+	}
+	for name := range want {
 		if _, ok := one.Schema.Attributes[name]; !ok {
 			t.Errorf("llm_provider data source has no attribute %q", name)
 		}
 		if _, ok := element[name]; !ok {
 			t.Errorf("llm_providers element has no attribute %q", name)
 		}
+		if _, ok := recordObjectType.AttrTypes[name]; !ok {
+			t.Errorf("the record type has no attribute %q", name)
+		}
 	}
-	if len(element) != len(fields) {
-		t.Errorf("llm_providers element has %d attributes, the model %d", len(element), len(fields))
+	if got := one.Schema.Type().TerraformType(context.Background()); !got.Equal(recordObjectType.TerraformType(context.Background())) {
+		t.Errorf("the llm_provider data source's type %s is not the record type %s", got, recordObjectType)
 	}
 	if _, ok := all.Schema.Attributes["providers"]; !ok {
 		t.Error("llm_providers has no providers attribute")
 	}
 	spec, rec := everyField()
-	out := recordModel(spec, rec)
-	for name, ptr := range out.modelFields() {
-		if v := reflectValue(ptr); v.IsNull() || v.IsUnknown() {
+	out := recordModel(spec, rec).object()
+	for name, v := range out.Attributes() {
+		if v.IsNull() || v.IsUnknown() {
 			t.Errorf("recordModel left %s %v from a record that sets it", name, v)
 		}
 	}
+}
+
+// resourceOnlyAttributes are the attributes that are not fields of the table: the id, the
+// timeouts block and each secret's write-only twin and its version.
+func resourceOnlyAttributes() []string {
+	out := []string{"id", "timeouts"}
+	for _, f := range platform.SecretFields {
+		out = append(out, string(f)+"_wo", string(f)+"_wo_version")
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,35 +31,36 @@ type llmProviderDataSource struct {
 	data *providerData
 }
 
-// llmProviderRecordModel is one platform record as the data sources show it: every non-secret
-// attribute of the resource. The llm_provider data source uses it as its whole model and the
-// llm_providers data source as the element of its providers list, so both always agree.
+// llmProviderRecordModel is one platform record as the data sources show it: the id and the
+// table's attributes in recordAttributeList, by name. The llm_provider data source uses it as its
+// whole state and the llm_providers data source as the element of its providers list, so both
+// always agree.
 type llmProviderRecordModel struct {
-	ID                    types.String `tfsdk:"id"`
-	ProviderID            types.String `tfsdk:"provider_id"`
-	Name                  types.String `tfsdk:"name"`
-	ModelProvider         types.String `tfsdk:"model_provider"`
-	BaseURL               types.String `tfsdk:"base_url"`
-	Enabled               types.Bool   `tfsdk:"enabled"`
-	WorkspaceID           types.String `tfsdk:"workspace_id"`
-	AuthType              types.String `tfsdk:"auth_type"`
-	ConnectionID          types.String `tfsdk:"connection_id"`
-	CatalogID             types.String `tfsdk:"catalog_id"`
-	Settings              types.String `tfsdk:"settings"`
-	RequestTimeoutSecs    types.Int64  `tfsdk:"request_timeout_secs"`
-	StreamIdleTimeoutSecs types.Int64  `tfsdk:"stream_idle_timeout_secs"`
-	EnforceHealthCheck    types.Bool   `tfsdk:"enforce_health_check"`
-	ModelSyncMode         types.String `tfsdk:"model_sync_mode"`
-	BillingMode           types.String `tfsdk:"billing_mode"`
-	BillingReason         types.String `tfsdk:"billing_reason"`
-	BillingNote           types.String `tfsdk:"billing_note"`
-	OrgID                 types.String `tfsdk:"org_id"`
-	CatalogSlug           types.String `tfsdk:"catalog_slug"`
-	CreatedAt             types.String `tfsdk:"created_at"`
-	UpdatedAt             types.String `tfsdk:"updated_at"`
-	Managed               types.Bool   `tfsdk:"managed"`
-	HealthStatus          types.String `tfsdk:"health_status"`
-	SecretPath            types.String `tfsdk:"secret_path"`
+	ID     types.String
+	values map[string]attr.Value
+}
+
+// recordObjectType is the type of one record in either data source.
+var recordObjectType = func() types.ObjectType {
+	attrTypes := map[string]attr.Type{"id": types.StringType}
+	for _, a := range recordAttributeList {
+		attrTypes[a.Name] = a.attrType()
+	}
+	return types.ObjectType{AttrTypes: attrTypes}
+}()
+
+// object is the record as a value of recordObjectType.
+func (m llmProviderRecordModel) object() types.Object {
+	attrs := make(map[string]attr.Value, len(recordAttributeList)+1)
+	attrs["id"] = m.ID
+	for _, a := range recordAttributeList {
+		v, ok := m.values[a.Name]
+		if !ok {
+			v = a.null()
+		}
+		attrs[a.Name] = v
+	}
+	return types.ObjectValueMust(recordObjectType.AttrTypes, attrs)
 }
 
 // recordAttributes is the schema of one record, shared by both data sources, derived from the
@@ -103,33 +105,15 @@ func recordAttributes(lookup map[string]string) map[string]schema.Attribute {
 // Attributes the platform does not have are null, so the same configuration reads the same way
 // on every platform.
 func recordModel(spec platform.Spec, rec platform.Record) llmProviderRecordModel {
-	m := llmProviderRecordModel{ID: types.StringValue(rec.ID)}
-	fields := m.modelFields()
-	for _, def := range platform.Fields {
-		ptr, ok := fields[string(def.Field)]
-		if !ok {
-			continue
+	m := llmProviderRecordModel{ID: types.StringValue(rec.ID), values: make(map[string]attr.Value, len(recordAttributeList))}
+	for _, a := range recordAttributeList {
+		v := a.null()
+		if _, computed := spec.Computed[a.Def.Field]; spec.Supports(a.Def.Field) || computed {
+			v = a.fromJSON(rec.Value(a.Def.Field))
 		}
-		setNull(ptr)
-		if _, computed := spec.Computed[def.Field]; spec.Supports(def.Field) || computed {
-			setJSONForm(def, ptr, rec.Value(def.Field))
-		}
+		m.values[a.Name] = v
 	}
 	return m
-}
-
-// modelFields maps each attribute name to the data source model's field that holds it.
-func (m *llmProviderRecordModel) modelFields() map[string]any {
-	return map[string]any{
-		"id": &m.ID, "provider_id": &m.ProviderID, "name": &m.Name, "model_provider": &m.ModelProvider,
-		"base_url": &m.BaseURL, "enabled": &m.Enabled, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
-		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
-		"request_timeout_secs": &m.RequestTimeoutSecs, "stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs,
-		"model_sync_mode": &m.ModelSyncMode, "billing_mode": &m.BillingMode, "billing_reason": &m.BillingReason,
-		"billing_note": &m.BillingNote, "enforce_health_check": &m.EnforceHealthCheck, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
-		"created_at": &m.CreatedAt, "updated_at": &m.UpdatedAt, "managed": &m.Managed,
-		"health_status": &m.HealthStatus, "secret_path": &m.SecretPath,
-	}
 }
 
 // configureDataSource takes the providerData that the provider's Configure hands over.
@@ -227,8 +211,10 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	spec := d.data.Spec
-	var cfg llmProviderRecordModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var cfg struct{ ID, Name, WorkspaceID types.String }
+	for name, dst := range map[string]*types.String{"id": &cfg.ID, "name": &cfg.Name, "workspace_id": &cfg.WorkspaceID} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -302,5 +288,5 @@ func (d *llmProviderDataSource) Read(ctx context.Context, req datasource.ReadReq
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, recordModel(spec, rec))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, recordModel(spec, rec).object())...)
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,9 +9,7 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -121,39 +118,21 @@ func (l *llmProviderListResource) List(ctx context.Context, req list.ListRequest
 func listResult(ctx context.Context, req list.ListRequest, spec platform.Spec, rec platform.Record) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = displayName(spec, rec)
-	model, diags := importedModel(ctx, req, rec.ID)
-	result.Diagnostics.Append(diags...)
-	if result.Diagnostics.HasError() {
-		return result
-	}
-	model.fromPlatform(spec, rec, model, loadSettingsKeys(ctx, rec, nil))
+	model := importedModel(rec.ID)
+	model.fromPlatform(spec, rec, llmProviderResourceModel{}, loadSettingsKeys(ctx, rec, nil))
 	result.Diagnostics.Append(result.Identity.Set(ctx, identityOf(spec, model))...)
 	if req.IncludeResource {
-		result.Diagnostics.Append(result.Resource.Set(ctx, model)...)
+		raw, diags := model.terraformValue(ctx, req.ResourceSchema.Type().TerraformType(ctx))
+		result.Diagnostics.Append(diags...)
+		result.Resource.Raw = raw
 	}
 	return result
 }
 
 // importedModel is the resource model as an import leaves it before Read: every attribute null
 // but the id.
-func importedModel(ctx context.Context, req list.ListRequest, id string) (llmProviderResourceModel, diag.Diagnostics) {
-	var model llmProviderResourceModel
-	var diags diag.Diagnostics
-	typ := req.ResourceSchema.Type().TerraformType(ctx)
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		diags.AddError("Unexpected Resource Schema",
-			fmt.Sprintf("The llm_provider schema type is %s, not an object. This is always a bug in the provider. Please report it to the provider developers.", typ))
-		return model, diags
-	}
-	values := make(map[string]tftypes.Value, len(obj.AttributeTypes))
-	for name, t := range obj.AttributeTypes {
-		values[name] = tftypes.NewValue(t, nil)
-	}
-	values["id"] = tftypes.NewValue(tftypes.String, id)
-	state := tfsdk.State{Raw: tftypes.NewValue(obj, values), Schema: req.ResourceSchema}
-	diags.Append(state.Get(ctx, &model)...)
-	return model, diags
+func importedModel(id string) llmProviderResourceModel {
+	return withValues(types.StringValue(id), nil)
 }
 
 // displayName is how terraform query names a record next to its identity: its name where the

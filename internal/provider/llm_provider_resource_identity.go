@@ -44,8 +44,8 @@ func (r *llmProviderResource) IdentitySchema(_ context.Context, _ resource.Ident
 // only where the platform has workspaces, so the identity never names one a platform lacks.
 func identityOf(spec platform.Spec, m llmProviderResourceModel) llmProviderIdentityModel {
 	id := llmProviderIdentityModel{ID: m.ID, WorkspaceID: types.StringNull()}
-	if spec.Supports(platform.FieldWorkspaceID) && !m.WorkspaceID.IsUnknown() {
-		id.WorkspaceID = m.WorkspaceID
+	if workspace := m.String(string(platform.FieldWorkspaceID)); spec.Supports(platform.FieldWorkspaceID) && !workspace.IsUnknown() {
+		id.WorkspaceID = workspace
 	}
 	return id
 }

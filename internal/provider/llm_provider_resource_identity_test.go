@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -261,7 +262,7 @@ func forgetStep(m *testMock, p platform.Name) resource.TestStep {
 // an identity never names a workspace a platform lacks, and never holds an unknown value.
 func TestIdentityOf(t *testing.T) {
 	t.Parallel()
-	model := llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringValue("ws-1")}
+	model := withValues(types.StringValue("rec-1"), map[string]attr.Value{"workspace_id": types.StringValue("ws-1")})
 	for _, tc := range resourceCases() {
 		spec := mustSpec(t, tc.platform)
 		got := identityOf(spec, model)
@@ -272,7 +273,7 @@ func TestIdentityOf(t *testing.T) {
 		if !got.ID.Equal(types.StringValue("rec-1")) || !got.WorkspaceID.Equal(wantWS) {
 			t.Errorf("%s: identityOf = {%s, %s}, want {rec-1, %s}", tc.platform, got.ID, got.WorkspaceID, wantWS)
 		}
-		unknown := identityOf(spec, llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringUnknown()})
+		unknown := identityOf(spec, withValues(types.StringValue("rec-1"), map[string]attr.Value{"workspace_id": types.StringUnknown()}))
 		if !unknown.WorkspaceID.IsNull() {
 			t.Errorf("%s: an unknown workspace must give a null identity workspace, got %s", tc.platform, unknown.WorkspaceID)
 		}
@@ -290,7 +291,7 @@ func TestSetIdentity(t *testing.T) {
 	if want := schemaResp.IdentitySchema.Type().TerraformType(ctx); !identityType.Equal(want) {
 		t.Fatalf("identityType = %s, the identity schema's type is %s", identityType, want)
 	}
-	model := llmProviderResourceModel{ID: types.StringValue("rec-1"), WorkspaceID: types.StringValue("ws-1")}
+	model := withValues(types.StringValue("rec-1"), map[string]attr.Value{"workspace_id": types.StringValue("ws-1")})
 	for _, tc := range resourceCases() {
 		spec := mustSpec(t, tc.platform)
 		identity := &tfsdk.ResourceIdentity{Schema: schemaResp.IdentitySchema, Raw: tftypes.NewValue(identityType, nil)}

@@ -17,39 +17,57 @@ import (
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
+// llmProviderResourceModel is the resource's plan, state or configuration. The attributes the
+// field table derives (resourceAttributes) are held by name in values, so an attribute added to
+// the table needs no code here; one not in values is null. A model is never copied by
+// assignment, so no two share values.
 type llmProviderResourceModel struct {
-	ID                    types.String   `tfsdk:"id"`
-	ProviderID            types.String   `tfsdk:"provider_id"`
-	Name                  types.String   `tfsdk:"name"`
-	ModelProvider         types.String   `tfsdk:"model_provider"`
-	BaseURL               types.String   `tfsdk:"base_url"`
-	Enabled               types.Bool     `tfsdk:"enabled"`
-	APIKey                types.String   `tfsdk:"api_key"`
-	APIKeyWO              types.String   `tfsdk:"api_key_wo"`
-	APIKeyWOVersion       types.String   `tfsdk:"api_key_wo_version"`
-	Secret                types.String   `tfsdk:"secret"`
-	SecretWO              types.String   `tfsdk:"secret_wo"`
-	SecretWOVersion       types.String   `tfsdk:"secret_wo_version"`
-	Credentials           types.Map      `tfsdk:"credentials"`
-	CredentialsWO         types.Map      `tfsdk:"credentials_wo"`
-	CredentialsWOVersion  types.String   `tfsdk:"credentials_wo_version"`
-	WorkspaceID           types.String   `tfsdk:"workspace_id"`
-	AuthType              types.String   `tfsdk:"auth_type"`
-	ConnectionID          types.String   `tfsdk:"connection_id"`
-	CatalogID             types.String   `tfsdk:"catalog_id"`
-	Settings              types.String   `tfsdk:"settings"`
-	ExtraKwargs           types.String   `tfsdk:"extra_kwargs"`
-	RequestTimeoutSecs    types.Int64    `tfsdk:"request_timeout_secs"`
-	StreamIdleTimeoutSecs types.Int64    `tfsdk:"stream_idle_timeout_secs"`
-	EnforceHealthCheck    types.Bool     `tfsdk:"enforce_health_check"`
-	ModelSyncMode         types.String   `tfsdk:"model_sync_mode"`
-	BillingMode           types.String   `tfsdk:"billing_mode"`
-	BillingReason         types.String   `tfsdk:"billing_reason"`
-	BillingNote           types.String   `tfsdk:"billing_note"`
-	OrgID                 types.String   `tfsdk:"org_id"`
-	CatalogSlug           types.String   `tfsdk:"catalog_slug"`
-	CreatedAt             types.String   `tfsdk:"created_at"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+	ID       types.String
+	Timeouts timeouts.Value
+	values   map[string]attr.Value
+}
+
+// resourceAttributeIndex finds a table attribute of the resource by name.
+var resourceAttributeIndex = func() map[string]tableAttribute {
+	out := make(map[string]tableAttribute, len(resourceAttributes))
+	for _, a := range resourceAttributes {
+		out[a.Name] = a
+	}
+	return out
+}()
+
+// value is the model's value of a table attribute; null when unset.
+func (m llmProviderResourceModel) value(name string) attr.Value {
+	if v, ok := m.values[name]; ok {
+		return v
+	}
+	a, ok := resourceAttributeIndex[name]
+	if !ok {
+		panic(fmt.Sprintf("llm_provider has no attribute %q", name))
+	}
+	return a.null()
+}
+
+// String is the value of a string attribute (a field's, or a write-only version).
+func (m llmProviderResourceModel) String(name string) types.String {
+	s, _ := m.value(name).(types.String)
+	return s
+}
+
+func (m *llmProviderResourceModel) set(name string, v attr.Value) {
+	if m.values == nil {
+		m.values = make(map[string]attr.Value, len(resourceAttributes))
+	}
+	m.values[name] = v
+}
+
+// withValues is a model with the id and the given attribute values, the others null.
+func withValues(id types.String, values map[string]attr.Value) llmProviderResourceModel {
+	m := llmProviderResourceModel{ID: id, Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)}}
+	for name, v := range values {
+		m.set(name, v)
+	}
+	return m
 }
 
 // toRecord builds the canonical record from a plan or state, with write-only secrets from the
@@ -57,46 +75,28 @@ type llmProviderResourceModel struct {
 func (m llmProviderResourceModel) toRecord(_ context.Context, wo writeOnlyValues) (platform.Record, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	rec := platform.Record{ID: m.ID.ValueString()}
-	fields := m.modelFields()
-	for _, def := range platform.Fields {
-		ptr, ok := fields[string(def.Field)]
-		if !ok || def.Output {
+	for _, a := range resourceAttributes {
+		if a.Role != roleValue || a.Def.Output {
 			continue
 		}
-		v, err := jsonForm(def, ptr)
+		v, err := jsonForm(a.Def, m.value(a.Name))
 		if err != nil {
-			diags.AddAttributeError(path.Root(string(def.Field)), "Invalid JSON Object", fmt.Sprintf("%s must be a JSON object: %s.", def.Field, err))
+			diags.AddAttributeError(path.Root(a.Name), "Invalid JSON Object", fmt.Sprintf("%s must be a JSON object: %s.", a.Name, err))
 			continue
 		}
-		rec.Set(def.Field, v)
+		rec.Set(a.Def.Field, v)
 	}
 	// A write-only secret stands in for its kept twin, which conflicts with it.
-	rec.APIKey = firstNonEmpty(rec.APIKey, wo.APIKey)
-	rec.Secret = firstNonEmpty(rec.Secret, wo.Secret)
-	if len(rec.Credentials) == 0 && wo.Credentials != nil {
-		rec.Credentials = wo.Credentials
+	for f, v := range wo {
+		if !rec.IsSet(f) {
+			rec.Set(f, v)
+		}
 	}
 	return rec, diags
 }
 
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 func (m llmProviderResourceModel) ref() platform.Ref {
-	return platform.Ref{ID: m.ID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
-}
-
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
+	return platform.Ref{ID: m.ID.ValueString(), WorkspaceID: m.String(string(platform.FieldWorkspaceID)).ValueString()}
 }
 
 // fromPlatform is the one rule by which create, read, update and import write state: state is
@@ -112,71 +112,62 @@ func (m *llmProviderResourceModel) fromPlatform(spec platform.Spec, rec platform
 		m.ID = types.StringValue(rec.ID)
 	}
 	answered := len(rec.Returned) > 0
-	fields, priorFields := m.modelFields(), prior.modelFields()
-	for _, def := range platform.Fields {
-		ptr, ok := fields[string(def.Field)]
-		if !ok || def.Secret {
+	for _, a := range resourceAttributes {
+		def := a.Def
+		if a.Role != roleValue || def.Secret {
 			continue
 		}
 		fs, supported := spec.Fields[def.Field]
 		_, computed := spec.Computed[def.Field]
 		switch {
 		case !supported && !computed:
-			setNull(ptr)
+			m.set(a.Name, a.null())
 		case answered && (rec.Returned[def.Field] || !fs.MayOmit):
-			m.takeReturned(spec, def, ptr, rec, settingsKeys)
-		case isUnknown(ptr):
-			copyValue(ptr, priorFields[string(def.Field)])
-			if isUnknown(ptr) {
-				setNull(ptr)
+			m.takeReturned(spec, a, rec, settingsKeys)
+		case m.value(a.Name).IsUnknown():
+			v := prior.value(a.Name)
+			if v.IsUnknown() {
+				v = a.null()
 			}
+			m.set(a.Name, v)
 		}
 	}
 }
 
 // takeReturned sets one attribute from the platform's value. A model_provider that means the same
 // wire value keeps the configured slug; an object compares as a subset (see objectFromPlatform).
-func (m *llmProviderResourceModel) takeReturned(spec platform.Spec, def platform.FieldDef, ptr any, rec platform.Record, settingsKeys []string) {
-	switch def.Field {
+func (m *llmProviderResourceModel) takeReturned(spec platform.Spec, a tableAttribute, rec platform.Record, settingsKeys []string) {
+	switch a.Def.Field {
 	case platform.FieldModelProvider:
-		if current := m.ModelProvider; !current.IsNull() && !current.IsUnknown() && rec.ModelProvider != "" && spec.SameModelProvider(current.ValueString(), rec.ModelProvider) {
+		if current := m.String(a.Name); !current.IsNull() && !current.IsUnknown() && rec.ModelProvider != "" && spec.SameModelProvider(current.ValueString(), rec.ModelProvider) {
 			return
 		}
 	case platform.FieldSettings:
-		m.Settings = objectFromPlatform(m.Settings, rec.Settings, settingsKeys, false)
+		m.set(a.Name, objectFromPlatform(m.String(a.Name), rec.Settings, settingsKeys, false))
 		return
 	case platform.FieldExtraKwargs:
-		m.ExtraKwargs = objectFromPlatform(m.ExtraKwargs, rec.ExtraKwargs, nil, true)
+		m.set(a.Name, objectFromPlatform(m.String(a.Name), rec.ExtraKwargs, nil, true))
 		return
 	}
-	setJSONForm(def, ptr, rec.Value(def.Field))
+	m.set(a.Name, a.fromJSON(rec.Value(a.Def.Field)))
 }
 
-// jsonForm reads a model attribute as the field's JSON form: nil when null or unknown.
-func jsonForm(def platform.FieldDef, ptr any) (any, error) {
-	switch v := ptr.(type) {
-	case *types.String:
-		if v.IsNull() || v.IsUnknown() {
-			return nil, nil
-		}
+// jsonForm reads an attribute value as the field's JSON form: nil when null or unknown.
+func jsonForm(def platform.FieldDef, v attr.Value) (any, error) {
+	if v == nil || v.IsNull() || v.IsUnknown() {
+		return nil, nil
+	}
+	switch v := v.(type) {
+	case types.String:
 		if def.Kind == platform.KindObject {
 			return parseJSONObject(v.ValueString())
 		}
 		return v.ValueString(), nil
-	case *types.Bool:
-		if v.IsNull() || v.IsUnknown() {
-			return nil, nil
-		}
+	case types.Bool:
 		return v.ValueBool(), nil
-	case *types.Int64:
-		if v.IsNull() || v.IsUnknown() {
-			return nil, nil
-		}
+	case types.Int64:
 		return v.ValueInt64(), nil
-	case *types.Map:
-		if v.IsNull() || v.IsUnknown() {
-			return nil, nil
-		}
+	case types.Map:
 		out := make(map[string]string, len(v.Elements()))
 		for k, e := range v.Elements() {
 			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
@@ -185,90 +176,7 @@ func jsonForm(def platform.FieldDef, ptr any) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("an attribute of type %T cannot hold %s", ptr, def.Field)
-}
-
-// setJSONForm sets a model attribute from the field's JSON form; nil is null.
-func setJSONForm(def platform.FieldDef, ptr any, v any) {
-	switch p := ptr.(type) {
-	case *types.String:
-		switch val := v.(type) {
-		case string:
-			*p = stringOrNull(val)
-		case map[string]any:
-			data, _ := json.Marshal(val)
-			*p = types.StringValue(string(data))
-		default:
-			*p = types.StringNull()
-		}
-	case *types.Bool:
-		if b, ok := v.(bool); ok {
-			*p = types.BoolValue(b)
-		} else {
-			*p = types.BoolNull()
-		}
-	case *types.Int64:
-		if n, ok := v.(int64); ok {
-			*p = types.Int64Value(n)
-		} else {
-			*p = types.Int64Null()
-		}
-	case *types.Map:
-		m, ok := v.(map[string]string)
-		if !ok {
-			*p = types.MapNull(types.StringType)
-			return
-		}
-		elems := make(map[string]attr.Value, len(m))
-		for k, s := range m {
-			elems[k] = types.StringValue(s)
-		}
-		*p = types.MapValueMust(types.StringType, elems)
-	}
-	_ = def
-}
-
-func isUnknown(ptr any) bool {
-	if v, ok := reflectValueOK(ptr); ok {
-		return v.IsUnknown()
-	}
-	return false
-}
-
-func setNull(ptr any) {
-	switch p := ptr.(type) {
-	case *types.String:
-		*p = types.StringNull()
-	case *types.Bool:
-		*p = types.BoolNull()
-	case *types.Int64:
-		*p = types.Int64Null()
-	case *types.Map:
-		*p = types.MapNull(types.StringType)
-	}
-}
-
-// copyValue copies the attribute from to the attribute ptr points at; both are of one type, and
-// nothing is copied when they are not.
-func copyValue(ptr, from any) {
-	switch p := ptr.(type) {
-	case *types.String:
-		if v, ok := from.(*types.String); ok {
-			*p = *v
-		}
-	case *types.Bool:
-		if v, ok := from.(*types.Bool); ok {
-			*p = *v
-		}
-	case *types.Int64:
-		if v, ok := from.(*types.Int64); ok {
-			*p = *v
-		}
-	case *types.Map:
-		if v, ok := from.(*types.Map); ok {
-			*p = *v
-		}
-	}
+	return nil, fmt.Errorf("an attribute of type %T cannot hold %s", v, def.Field)
 }
 
 // objectFromPlatform turns the platform's JSON object (settings, extra_kwargs) into the
@@ -356,25 +264,8 @@ func saveSettingsKeys(ctx context.Context, private privateSetter, keys []string)
 
 // The model is converted to and from Terraform values by hand: the framework's reflection
 // compiles a regular expression for every struct field on every Get and Set, which cost more
-// per record than the rest of a read. modelFields names every attribute; a test checks it
-// against the schema, so an attribute added to one and not the other fails.
-
-// modelFields maps each attribute name to the model's field that holds it.
-func (m *llmProviderResourceModel) modelFields() map[string]any {
-	return map[string]any{
-		"id": &m.ID, "provider_id": &m.ProviderID, "name": &m.Name, "model_provider": &m.ModelProvider,
-		"base_url": &m.BaseURL, "enabled": &m.Enabled, "api_key": &m.APIKey, "api_key_wo": &m.APIKeyWO,
-		"api_key_wo_version": &m.APIKeyWOVersion, "secret": &m.Secret, "secret_wo": &m.SecretWO,
-		"secret_wo_version": &m.SecretWOVersion, "credentials": &m.Credentials, "credentials_wo": &m.CredentialsWO,
-		"credentials_wo_version": &m.CredentialsWOVersion, "workspace_id": &m.WorkspaceID, "auth_type": &m.AuthType,
-		"connection_id": &m.ConnectionID, "catalog_id": &m.CatalogID, "settings": &m.Settings,
-		"extra_kwargs": &m.ExtraKwargs, "request_timeout_secs": &m.RequestTimeoutSecs,
-		"stream_idle_timeout_secs": &m.StreamIdleTimeoutSecs, "org_id": &m.OrgID, "catalog_slug": &m.CatalogSlug,
-		"created_at": &m.CreatedAt, "timeouts": &m.Timeouts,
-		"model_sync_mode": &m.ModelSyncMode, "enforce_health_check": &m.EnforceHealthCheck,
-		"billing_mode": &m.BillingMode, "billing_reason": &m.BillingReason, "billing_note": &m.BillingNote,
-	}
-}
+// per record than the rest of a read. The attributes come from the table, so the conversion
+// covers exactly the schema; a test checks both directions.
 
 // timeoutsType is the type of the timeouts block, the one timeouts.Block builds for all four operations.
 var timeoutsType = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -386,31 +277,27 @@ var stringMapType = types.MapType{ElemType: types.StringType}
 
 // modelFrom reads a plan, state or configuration value into the model.
 func modelFrom(ctx context.Context, raw tftypes.Value) (llmProviderResourceModel, diag.Diagnostics) {
-	var m llmProviderResourceModel
+	m := llmProviderResourceModel{values: make(map[string]attr.Value, len(resourceAttributes))}
 	var diags diag.Diagnostics
 	attrs := rawAttributes(raw)
-	for name, field := range m.modelFields() {
+	read := func(name string, decode func(tftypes.Value) error) {
 		v, ok := attrs[name]
 		if !ok {
 			diags.AddError("Unexpected Resource Value", fmt.Sprintf("The value has no %q attribute. This is always a bug in the provider. Please report it to the provider developers.", name))
-			continue
+			return
 		}
-		var err error
-		switch f := field.(type) {
-		case *types.String:
-			err = assign(ctx, f, types.StringType, v)
-		case *types.Bool:
-			err = assign(ctx, f, types.BoolType, v)
-		case *types.Int64:
-			err = assign(ctx, f, types.Int64Type, v)
-		case *types.Map:
-			err = assign(ctx, f, stringMapType, v)
-		case *timeouts.Value:
-			err = assign(ctx, f, timeoutsType, v)
-		}
-		if err != nil {
+		if err := decode(v); err != nil {
 			diags.AddAttributeError(path.Root(name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be read: %s. This is always a bug in the provider. Please report it to the provider developers.", name, err))
 		}
+	}
+	read("id", func(v tftypes.Value) error { return assign(ctx, &m.ID, types.StringType, v) })
+	read("timeouts", func(v tftypes.Value) error { return assign(ctx, &m.Timeouts, timeoutsType, v) })
+	for _, a := range resourceAttributes {
+		read(a.Name, func(v tftypes.Value) error {
+			val, err := a.attrType().ValueFromTerraform(ctx, v)
+			m.values[a.Name] = val
+			return err
+		})
 	}
 	return m, diags
 }
@@ -418,41 +305,20 @@ func modelFrom(ctx context.Context, raw tftypes.Value) (llmProviderResourceModel
 // terraformValue is the model as a value of the resource's object type.
 func (m llmProviderResourceModel) terraformValue(ctx context.Context, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	fields := m.modelFields()
-	attrs := make(map[string]tftypes.Value, len(fields))
-	for name, field := range fields {
-		v, err := reflectValue(field).ToTerraformValue(ctx)
+	attrs := make(map[string]tftypes.Value, len(resourceAttributes)+2)
+	write := func(name string, v attr.Value) {
+		tv, err := v.ToTerraformValue(ctx)
 		if err != nil {
 			diags.AddAttributeError(path.Root(name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be written: %s. This is always a bug in the provider. Please report it to the provider developers.", name, err))
 		}
-		attrs[name] = v
+		attrs[name] = tv
+	}
+	write("id", m.ID)
+	write("timeouts", m.Timeouts)
+	for _, a := range resourceAttributes {
+		write(a.Name, m.value(a.Name))
 	}
 	return tftypes.NewValue(typ, attrs), diags
-}
-
-// reflectValue is the attr.Value a modelFields pointer points at.
-func reflectValue(field any) attr.Value {
-	v, ok := reflectValueOK(field)
-	if !ok {
-		panic(fmt.Sprintf("modelFields holds a %T", field))
-	}
-	return v
-}
-
-func reflectValueOK(field any) (attr.Value, bool) {
-	switch f := field.(type) {
-	case *types.String:
-		return *f, true
-	case *types.Bool:
-		return *f, true
-	case *types.Int64:
-		return *f, true
-	case *types.Map:
-		return *f, true
-	case *timeouts.Value:
-		return *f, true
-	}
-	return nil, false
 }
 
 // setState writes the model to a state. The framework hands every response a state of the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -23,7 +24,7 @@ func TestEnforceHealthCheckMapping(t *testing.T) {
 				in   types.Bool
 				want *bool
 			}{{types.BoolUnknown(), nil}, {types.BoolNull(), nil}, {types.BoolValue(false), &no}} {
-				m := llmProviderResourceModel{EnforceHealthCheck: tc.in}
+				m := healthCheckModel(tc.in)
 				rec, diags := m.toRecord(ctx, writeOnlyValues{})
 				if diags.HasError() || !equalBool(rec.EnforceHealthCheck, tc.want) {
 					t.Errorf("toRecord(%s) = %v, want %v", tc.in, rec.EnforceHealthCheck, tc.want)
@@ -35,7 +36,7 @@ func TestEnforceHealthCheckMapping(t *testing.T) {
 				rec  *bool
 				want types.Bool
 			}{{&yes, types.BoolValue(true)}, {&no, types.BoolValue(false)}, {nil, types.BoolNull()}} {
-				m := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)}
+				m := healthCheckModel(types.BoolValue(false))
 				rec := platform.Record{ID: "x", EnforceHealthCheck: tc.rec, Returned: map[platform.Field]bool{platform.FieldName: true}}
 				if tc.rec != nil {
 					rec.Returned[platform.FieldEnforceHealthCheck] = true
@@ -45,27 +46,27 @@ func TestEnforceHealthCheckMapping(t *testing.T) {
 				if !has {
 					want = types.BoolNull()
 				}
-				if !m.EnforceHealthCheck.Equal(want) {
-					t.Errorf("fromPlatform(%v) = %s, want %s", tc.rec, m.EnforceHealthCheck, want)
+				if !m.value("enforce_health_check").Equal(want) {
+					t.Errorf("fromPlatform(%v) = %s, want %s", tc.rec, m.value("enforce_health_check"), want)
 				}
 				ds := recordModel(spec, platform.Record{ID: "x", EnforceHealthCheck: tc.rec})
-				if !ds.EnforceHealthCheck.Equal(want) {
-					t.Errorf("recordModel(%v) = %s, want %s", tc.rec, ds.EnforceHealthCheck, want)
+				if !ds.values["enforce_health_check"].Equal(want) {
+					t.Errorf("recordModel(%v) = %s, want %s", tc.rec, ds.values["enforce_health_check"], want)
 				}
 			}
 			if !has {
 				return
 			}
 			// An answer that holds only the id keeps what was planned, and an unknown takes the prior state.
-			m := llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(false)}
-			m.fromPlatform(spec, platform.DecodeIDOnly("x"), llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}, nil)
-			if !m.EnforceHealthCheck.Equal(types.BoolValue(false)) {
-				t.Errorf("id-only answer: %s, want the planned false", m.EnforceHealthCheck)
+			m := healthCheckModel(types.BoolValue(false))
+			m.fromPlatform(spec, platform.DecodeIDOnly("x"), healthCheckModel(types.BoolValue(true)), nil)
+			if !m.value("enforce_health_check").Equal(types.BoolValue(false)) {
+				t.Errorf("id-only answer: %s, want the planned false", m.value("enforce_health_check"))
 			}
-			m = llmProviderResourceModel{EnforceHealthCheck: types.BoolUnknown()}
-			m.fromPlatform(spec, platform.DecodeIDOnly("x"), llmProviderResourceModel{EnforceHealthCheck: types.BoolValue(true)}, nil)
-			if !m.EnforceHealthCheck.Equal(types.BoolValue(true)) {
-				t.Errorf("id-only answer, unknown planned: %s, want the prior true", m.EnforceHealthCheck)
+			m = healthCheckModel(types.BoolUnknown())
+			m.fromPlatform(spec, platform.DecodeIDOnly("x"), healthCheckModel(types.BoolValue(true)), nil)
+			if !m.value("enforce_health_check").Equal(types.BoolValue(true)) {
+				t.Errorf("id-only answer, unknown planned: %s, want the prior true", m.value("enforce_health_check"))
 			}
 		})
 	}
@@ -76,4 +77,8 @@ func equalBool(a, b *bool) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+func healthCheckModel(v types.Bool) llmProviderResourceModel {
+	return withValues(types.StringNull(), map[string]attr.Value{"enforce_health_check": v})
 }

@@ -2,27 +2,33 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
 
-// writeOnlyValues are the write-only secrets, read from the configuration during apply.
-type writeOnlyValues struct {
-	APIKey      string
-	Secret      string
-	Credentials map[string]string
-}
+// writeOnlyValues are the write-only secrets in their JSON form by field, read from the
+// configuration during apply.
+type writeOnlyValues map[platform.Field]any
 
-func readWriteOnly(ctx context.Context, cfg llmProviderResourceModel) (writeOnlyValues, diag.Diagnostics) {
+func readWriteOnly(_ context.Context, cfg llmProviderResourceModel) (writeOnlyValues, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	wo := writeOnlyValues{APIKey: cfg.APIKeyWO.ValueString(), Secret: cfg.SecretWO.ValueString()}
-	if !cfg.CredentialsWO.IsNull() && !cfg.CredentialsWO.IsUnknown() {
-		diags.Append(cfg.CredentialsWO.ElementsAs(ctx, &wo.Credentials, false)...)
+	wo := writeOnlyValues{}
+	for _, a := range resourceAttributes {
+		if a.Role != roleWriteOnly {
+			continue
+		}
+		v, err := jsonForm(a.Def, cfg.value(a.Name))
+		if err != nil {
+			diags.AddAttributeError(path.Root(a.Name), "Unexpected Resource Value", fmt.Sprintf("%s cannot be read: %s.", a.Name, err))
+		}
+		if v != nil && v != "" {
+			wo[a.Def.Field] = v
+		}
 	}
 	return wo, diags
 }
@@ -42,17 +48,10 @@ func maskSecrets(ctx context.Context, rec platform.Record) context.Context {
 // PlanUpdate decides what of that reaches the wire.
 func rotatedSecrets(spec platform.Spec, state, plan llmProviderResourceModel) []platform.Field {
 	var rotated []platform.Field
-	for _, s := range []struct {
-		field            platform.Field
-		kept, keptBefore attr.Value
-		version, before  types.String
-	}{
-		{platform.FieldAPIKey, plan.APIKey, state.APIKey, plan.APIKeyWOVersion, state.APIKeyWOVersion},
-		{platform.FieldSecret, plan.Secret, state.Secret, plan.SecretWOVersion, state.SecretWOVersion},
-		{platform.FieldCredentials, plan.Credentials, state.Credentials, plan.CredentialsWOVersion, state.CredentialsWOVersion},
-	} {
-		if spec.Supports(s.field) && (!s.kept.Equal(s.keptBefore) || !s.version.Equal(s.before)) {
-			rotated = append(rotated, s.field)
+	for _, f := range platform.SecretFields {
+		kept, version := string(f), string(f)+"_wo_version"
+		if spec.Supports(f) && (!plan.value(kept).Equal(state.value(kept)) || !plan.value(version).Equal(state.value(version))) {
+			rotated = append(rotated, f)
 		}
 	}
 	return rotated

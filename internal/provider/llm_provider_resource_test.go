@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -835,18 +834,13 @@ func TestObjectFromPlatform(t *testing.T) {
 
 func TestRotatedSecrets(t *testing.T) {
 	t.Parallel()
-	base := llmProviderResourceModel{
-		APIKey: types.StringNull(), APIKeyWOVersion: types.StringValue("1"), Secret: types.StringNull(), SecretWOVersion: types.StringNull(),
-		Credentials: types.MapNull(types.StringType), CredentialsWOVersion: types.StringNull(), ConnectionID: types.StringNull(),
+	model := func(apiKey, version types.String) llmProviderResourceModel {
+		return withValues(types.StringNull(), map[string]attr.Value{"api_key": apiKey, "api_key_wo_version": version})
 	}
-	bump := base
-	bump.APIKeyWOVersion = types.StringValue("2")
-	kept := base
-	kept.APIKeyWOVersion, kept.APIKey = types.StringNull(), types.StringValue("sk-1")
-	keptChanged := kept
-	keptChanged.APIKey = types.StringValue("sk-2")
-	attached := base
-	attached.ConnectionID = types.StringValue("3c90c3cc-0d44-4b50-8888-8dd25736052a")
+	base := model(types.StringNull(), types.StringValue("1"))
+	bump := model(types.StringNull(), types.StringValue("2"))
+	kept := model(types.StringValue("sk-1"), types.StringNull())
+	keptChanged := model(types.StringValue("sk-2"), types.StringNull())
 	for _, tc := range []struct {
 		name         string
 		spec         platform.Name
@@ -871,34 +865,46 @@ func TestRotatedSecrets(t *testing.T) {
 }
 
 // TestLLMProviderResource_modelFieldsMatchSchema: the hand-written conversion covers exactly the
-// schema's attributes and blocks, and a value survives the round trip through the model.
+// schema's attributes and blocks, in both directions, and a value survives the round trip
+// through the model.
 func TestLLMProviderResource_modelFieldsMatchSchema(t *testing.T) {
 	ctx := context.Background()
 	var resp fwresource.SchemaResponse
 	NewLLMProviderResource().Schema(ctx, fwresource.SchemaRequest{}, &resp)
-	var m llmProviderResourceModel
-	fields := m.modelFields()
+	converted := map[string]bool{"id": true, "timeouts": true}
+	for _, a := range resourceAttributes {
+		converted[a.Name] = true
+		if _, ok := resp.Schema.Attributes[a.Name]; !ok {
+			t.Errorf("table attribute %q is not in the schema", a.Name)
+		}
+	}
 	for name := range resp.Schema.Attributes {
-		if _, ok := fields[name]; !ok {
-			t.Errorf("attribute %q has no model field in modelFields", name)
+		if !converted[name] {
+			t.Errorf("schema attribute %q is not converted", name)
 		}
 	}
 	for name := range resp.Schema.Blocks {
-		if _, ok := fields[name]; !ok {
-			t.Errorf("block %q has no model field in modelFields", name)
+		if !converted[name] {
+			t.Errorf("schema block %q is not converted", name)
 		}
 	}
-	if want := len(resp.Schema.Attributes) + len(resp.Schema.Blocks); len(fields) != want {
-		t.Errorf("modelFields has %d entries, the schema %d", len(fields), want)
+	values := map[string]attr.Value{"settings": types.StringUnknown()}
+	for _, a := range resourceAttributes {
+		if _, ok := values[a.Name]; ok {
+			continue
+		}
+		switch a.attrType() {
+		case types.BoolType:
+			values[a.Name] = types.BoolValue(false)
+		case types.Int64Type:
+			values[a.Name] = types.Int64Value(30)
+		case stringMapType:
+			values[a.Name] = types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringValue("v-" + a.Name)})
+		default:
+			values[a.Name] = types.StringValue("v-" + a.Name)
+		}
 	}
-	// Zero values are null, except maps, which need their element type.
-	in := llmProviderResourceModel{
-		ID: types.StringValue("p-1"), Name: types.StringValue("n"), Enabled: types.BoolValue(false),
-		RequestTimeoutSecs: types.Int64Value(30), Settings: types.StringUnknown(),
-		Credentials:   types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringValue("v")}),
-		CredentialsWO: types.MapNull(types.StringType),
-		Timeouts:      timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)},
-	}
+	in := withValues(types.StringValue("p-1"), values)
 	raw, diags := in.terraformValue(ctx, resp.Schema.Type().TerraformType(ctx))
 	if diags.HasError() {
 		t.Fatal(diags)
@@ -907,9 +913,12 @@ func TestLLMProviderResource_modelFieldsMatchSchema(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	for name, field := range in.modelFields() {
-		if got, want := reflectValue(out.modelFields()[name]), reflectValue(field); !got.Equal(want) {
-			t.Errorf("%s: %v after the round trip, want %v", name, got, want)
+	if !out.ID.Equal(in.ID) || !out.Timeouts.Equal(in.Timeouts) {
+		t.Errorf("id %v, timeouts %v after the round trip", out.ID, out.Timeouts)
+	}
+	for _, a := range resourceAttributes {
+		if got, want := out.value(a.Name), in.value(a.Name); !got.Equal(want) {
+			t.Errorf("%s: %v after the round trip, want %v", a.Name, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -25,11 +26,11 @@ type llmProvidersDataSource struct {
 }
 
 type llmProvidersDataSourceModel struct {
-	ModelProvider types.String             `tfsdk:"model_provider"`
-	Name          types.String             `tfsdk:"name"`
-	WorkspaceID   types.String             `tfsdk:"workspace_id"`
-	IDs           []types.String           `tfsdk:"ids"`
-	Providers     []llmProviderRecordModel `tfsdk:"providers"`
+	ModelProvider types.String   `tfsdk:"model_provider"`
+	Name          types.String   `tfsdk:"name"`
+	WorkspaceID   types.String   `tfsdk:"workspace_id"`
+	IDs           []types.String `tfsdk:"ids"`
+	Providers     types.List     `tfsdk:"providers"`
 }
 
 func (d *llmProvidersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -104,15 +105,16 @@ func (d *llmProvidersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	// Empty, not null, when nothing matches, so length() and for expressions work unguarded.
 	cfg.IDs = []types.String{}
-	cfg.Providers = []llmProviderRecordModel{}
+	providers := []attr.Value{}
 	for _, rec := range records {
 		if !filter.matches(spec, rec) {
 			continue
 		}
 		model := recordModel(spec, rec)
 		cfg.IDs = append(cfg.IDs, model.ID)
-		cfg.Providers = append(cfg.Providers, model)
+		providers = append(providers, model.object())
 	}
+	cfg.Providers = types.ListValueMust(recordObjectType, providers)
 	if resp.Diagnostics.HasError() {
 		return
 	}

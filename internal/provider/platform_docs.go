@@ -155,14 +155,6 @@ func platformList() string {
 	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
 }
 
-func backtickList(vs []string) string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = "`" + v + "`"
-	}
-	return strings.Join(out, ", ")
-}
-
 // platformTitle is the platform's name capitalised, for Title Case diagnostic summaries.
 func platformTitle(spec platform.Spec) string {
 	return strings.ToUpper(string(spec.Name[:1])) + string(spec.Name[1:])

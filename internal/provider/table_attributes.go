@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"encoding/json"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -66,4 +68,50 @@ func (a tableAttribute) attrType() attr.Type {
 		return stringMapType
 	}
 	return types.StringType
+}
+
+// null is the attribute's null value.
+func (a tableAttribute) null() attr.Value {
+	switch a.attrType() {
+	case types.BoolType:
+		return types.BoolNull()
+	case types.Int64Type:
+		return types.Int64Null()
+	case stringMapType:
+		return types.MapNull(types.StringType)
+	}
+	return types.StringNull()
+}
+
+// fromJSON is the attribute value of the field's JSON form; nil, or a value of the wrong kind, is
+// null.
+func (a tableAttribute) fromJSON(v any) attr.Value {
+	switch val := v.(type) {
+	case string:
+		if a.Def.Kind == platform.KindString && val != "" {
+			return types.StringValue(val)
+		}
+	case map[string]any:
+		if a.Def.Kind == platform.KindObject {
+			data, _ := json.Marshal(val)
+			return types.StringValue(string(data))
+		}
+	case bool:
+		if a.Def.Kind == platform.KindBool {
+			return types.BoolValue(val)
+		}
+	case int64:
+		if a.Def.Kind == platform.KindInt64 {
+			return types.Int64Value(val)
+		}
+	case map[string]string:
+		if a.Def.Kind == platform.KindStringMap {
+			elems := make(map[string]attr.Value, len(val))
+			for k, s := range val {
+				elems[k] = types.StringValue(s)
+			}
+			return types.MapValueMust(types.StringType, elems)
+		}
+	}
+	return a.null()
 }
