@@ -33,6 +33,11 @@ var Fields = []FieldDef{
 		checked(Check{MinLen: 1}),
 	secret(stringMapField(FieldCredentials, func(r *Record) *map[string]string { return &r.Credentials })).
 		described("Further credential values by name (for example `organization`, `endpoint`, `region`)", ""),
+	withDefault(stringField(FieldAPIKeyID, func(r *Record) *string { return &r.APIKeyID })).
+		described("UUID of an API key stored on the platform, which the record uses instead of a `secret` of its own. When unset, it is "+
+			"not sent, and removing the attribute later leaves the stored key the record has.",
+			"UUID of the stored API key the record uses; null when it has none.").
+		checked(Check{Format: FormatUUID}),
 	stringField(FieldWorkspaceID, func(r *Record) *string { return &r.WorkspaceID }).
 		described("The workspace that owns the record.", "").
 		checked(Check{MinLen: 1}),

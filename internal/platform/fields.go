@@ -21,6 +21,7 @@ const (
 	FieldAPIKey                Field = "api_key"
 	FieldSecret                Field = "secret"
 	FieldCredentials           Field = "credentials"
+	FieldAPIKeyID              Field = "api_key_id"
 	FieldWorkspaceID           Field = "workspace_id"
 	FieldAuthType              Field = "auth_type"
 	FieldConnectionID          Field = "connection_id"

@@ -34,6 +34,9 @@ type FieldSpec struct {
 	// billing_reason while billing_mode is not_metered): a plan that would leave it unset then is
 	// refused. Nil when it is not.
 	RequiredWhen *FieldValue
+	// RequiredUnless means Required does not apply while this other field is set (flashback's
+	// secret, which a stored key named by api_key_id stands in for). Empty when it always does.
+	RequiredUnless Field
 	// Doc is what users of the attribute should know about this platform's field.
 	Doc string
 }
@@ -174,7 +177,7 @@ func (s Spec) CheckCreate(r Record) error {
 		return err
 	}
 	for _, f := range s.SupportedFields() {
-		if s.Fields[f].Required && !r.IsSet(f) {
+		if fs := s.Fields[f]; fs.Required && !r.IsSet(f) && (fs.RequiredUnless == "" || !r.IsSet(fs.RequiredUnless)) {
 			return fmt.Errorf("%s: %s is required to create %s (wire field: %s)", s.Name, f, s.aNoun(), s.Fields[f].Wire)
 		}
 	}

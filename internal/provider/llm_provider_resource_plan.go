@@ -69,7 +69,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		secret := slices.Contains(platform.SecretFields, f)
 		// A required secret may be left out of an existing record's configuration where the
 		// platform keeps it; the check below refuses its removal where that would lose it.
-		if !fs.Required || (!creating && secret) || configured[string(f)] || configured[string(f)+"_wo"] {
+		if !fs.Required || (!creating && secret) || configured[string(f)] || configured[string(f)+"_wo"] || configured[string(fs.RequiredUnless)] {
 			continue
 		}
 		msg := fmt.Sprintf("The %s platform requires %q (its %s field).", spec.Name, f, fs.Wire)
@@ -78,6 +78,9 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 		if secret {
 			msg += fmt.Sprintf(" Set %q or %q with %q.", f, string(f)+"_wo", string(f)+"_wo_version")
+		}
+		if fs.RequiredUnless != "" {
+			msg += fmt.Sprintf(" Or set %q instead.", fs.RequiredUnless)
 		}
 		resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute", msg)
 	}
@@ -129,7 +132,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// configuration would change nothing on the platform while state forgot it.
 	for _, f := range platform.SecretFields {
 		fs, ok := spec.Fields[f]
-		if !ok || !fs.Required || fs.Clearable {
+		if !ok || !fs.Required || fs.Clearable || configured[string(fs.RequiredUnless)] {
 			continue
 		}
 		wo := string(f) + "_wo"

@@ -1026,3 +1026,56 @@ func TestAccLLMProviderResource_barndoorBilling(t *testing.T) {
 		},
 	})
 }
+
+// TestAccLLMProviderResource_flashbackStoredKey: api_key_id names a stored key (apiKeyUuid) that
+// stands in for secret, which the record then need not have; it is read back (apiKeyId), and
+// removing it later leaves the record's stored key, with no diff.
+func TestAccLLMProviderResource_flashbackStoredKey(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	const keyID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	base := with(resourceCases()[1].base, nil, "secret")
+	cfg := func(attrs map[string]string) string {
+		return m.providerConfig(flashback.Name) + renderResource(with(base, attrs))
+	}
+	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, flashback.Name),
+		Steps: []resource.TestStep{
+			{Config: cfg(nil), ExpectError: phrases("Missing Required Attribute", `The flashback platform requires "secret"`, `Or set "api_key_id" instead.`)},
+			{Config: cfg(map[string]string{"api_key_id": `"key-1"`}), ExpectError: phrases("must be a UUID")},
+			{
+				PreConfig: clearJournal(m),
+				Config:    cfg(map[string]string{"api_key_id": fmt.Sprintf("%q", keyID)}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("api_key_id"), knownvalue.StringExact(keyID)),
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("secret"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					posts := journalBodies(t, m, http.MethodPost)
+					if len(posts) != 1 || posts[0]["apiKeyUuid"] != keyID {
+						return fmt.Errorf("create bodies %v, want one with apiKeyUuid %s", posts, keyID)
+					}
+					if _, sent := posts[0]["secret"]; sent {
+						return fmt.Errorf("create body %v: no secret was configured", posts[0])
+					}
+					return nil
+				},
+			},
+			{Config: cfg(map[string]string{"api_key_id": fmt.Sprintf("%q", keyID)}), ConfigPlanChecks: emptyPlan},
+			{
+				PreConfig: clearJournal(m), Config: cfg(nil), ConfigPlanChecks: emptyPlan,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testResource, tfjsonpath.New("api_key_id"), knownvalue.StringExact(keyID)),
+				},
+				Check: func(*terraform.State) error {
+					if w := m.writes(); len(w) != 0 {
+						return fmt.Errorf("removing api_key_id sent %v", w)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

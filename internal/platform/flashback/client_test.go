@@ -837,3 +837,28 @@ func TestDecodeValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateWithAStoredKey: api_key_id (apiKeyUuid) stands in for the secret, which the create
+// then does not need; the read-back carries it as apiKeyId.
+func TestCreateWithAStoredKey(t *testing.T) {
+	f := newFixture(t)
+	in := sampleRecord("stored", "ws-a")
+	in.Secret, in.APIKeyID = "", "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+	got := f.mustCreate(t, in)
+	if got.APIKeyID != in.APIKeyID || !got.Returned[platform.FieldAPIKeyID] {
+		t.Fatalf("read back api_key_id %q (returned %v), want %q", got.APIKeyID, got.Returned[platform.FieldAPIKeyID], in.APIKeyID)
+	}
+	body := journalBody(t, f.srv, http.MethodPost)
+	if _, sent := body["secret"]; sent || body["apiKeyUuid"] != in.APIKeyID {
+		t.Fatalf("create body = %v, want apiKeyUuid and no secret", body)
+	}
+	// Without either, the create is refused before any request.
+	before := len(f.srv.Requests())
+	in.APIKeyID = ""
+	if _, err := platform.Create(context.Background(), f.client, in); err == nil || !strings.Contains(err.Error(), "secret is required") {
+		t.Fatalf("error = %v", err)
+	}
+	if n := len(f.srv.Requests()) - before; n != 0 {
+		t.Fatalf("%d requests were sent", n)
+	}
+}

@@ -66,8 +66,10 @@ var Spec = platform.Spec{
 		platform.FieldModelProvider: {Wire: "aiType", Required: true},
 		platform.FieldBaseURL:       {Wire: "endpoint", Required: true},
 		// key is nullable: an explicit null removes it.
-		platform.FieldAPIKey:      {Wire: "key", Clearable: true, MayOmit: true},
-		platform.FieldSecret:      {Wire: "secret", Required: true, MayOmit: true},
+		platform.FieldAPIKey: {Wire: "key", Clearable: true, MayOmit: true},
+		platform.FieldSecret: {Wire: "secret", Required: true, MayOmit: true, RequiredUnless: platform.FieldAPIKeyID,
+			Doc: "a stored key named by `api_key_id` may stand in for it"},
+		platform.FieldAPIKeyID:    {Wire: "apiKeyUuid", Doc: "answered as `apiKeyId`; the platform has no way to clear it"},
 		platform.FieldWorkspaceID: {Wire: "workspaceId", Required: true, Replace: true},
 	},
 	Computed:       map[platform.Field]string{platform.FieldOrgID: "orgId", platform.FieldCreatedAt: "createdAt"},
@@ -106,6 +108,7 @@ type wireRecord struct {
 	AIType      string `json:"aiType"`
 	Endpoint    string `json:"endpoint"`
 	CreatedAt   string `json:"createdAt"`
+	APIKeyID    string `json:"apiKeyId"`
 }
 
 // wireList is GetAiLlmsResponse. AiLlms is a pointer so that a missing list is told apart from
@@ -183,7 +186,10 @@ func (w wireRecord) Record() (platform.Record, error) {
 	}
 	rec := platform.Record{
 		ID: w.ID, Name: w.Name, BaseURL: w.Endpoint, WorkspaceID: w.WorkspaceID, OrgID: w.OrgID, CreatedAt: w.CreatedAt,
-		Returned: dtoFields,
+		APIKeyID: w.APIKeyID, Returned: dtoFields,
+	}
+	if w.APIKeyID != "" {
+		rec.Returned = dtoFieldsWithKey
 	}
 	if w.AIType != "" {
 		rec.ModelProvider = Spec.ModelProviderFromWire(w.AIType)
@@ -195,6 +201,11 @@ func (w wireRecord) Record() (platform.Record, error) {
 // never changed.
 var dtoFields = platform.AllReturned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL,
 	platform.FieldWorkspaceID, platform.FieldOrgID, platform.FieldCreatedAt)
+
+// dtoFieldsWithKey are those of an AiLlmDTO that carries apiKeyId, which it has only when the
+// record uses a stored key.
+var dtoFieldsWithKey = platform.AllReturned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL,
+	platform.FieldWorkspaceID, platform.FieldOrgID, platform.FieldCreatedAt, platform.FieldAPIKeyID)
 
 // decodeWriteAnswer reads the answer of a create or an update (CreateAiLlmResponse,
 // UpdateAiLlmResponse), which holds only the aiLlmId; id stands in for an update answer without one.

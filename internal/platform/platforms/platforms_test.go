@@ -193,7 +193,7 @@ func TestSpecsMatchDesign(t *testing.T) {
 			endpoint: "https://api.psci.ai/api", unique: mp,
 		},
 		flashback.Name: {
-			supported: []platform.Field{name, mp, url, key, sec, ws}, required: []platform.Field{name, mp, url, sec, ws},
+			supported: []platform.Field{name, mp, url, key, sec, platform.FieldAPIKeyID, ws}, required: []platform.Field{name, mp, url, sec, ws},
 			replace: []platform.Field{ws}, endpoint: "https://backend.flashback.tech", unique: name,
 		},
 		barndoor.Name: {
@@ -271,7 +271,7 @@ func TestEverySpecFieldIsKnown(t *testing.T) {
 func TestSupportedListIsReadable(t *testing.T) {
 	for name, want := range map[platform.Name]string{
 		refactor.Name:   "model_provider, enabled, api_key, credentials",
-		flashback.Name:  "name, model_provider, base_url, api_key, secret, workspace_id",
+		flashback.Name:  "name, model_provider, base_url, api_key, secret, api_key_id, workspace_id",
 		keywordsai.Name: "provider_id, name, base_url, api_key, extra_kwargs",
 	} {
 		spec, _ := platforms.Lookup(string(name))
