@@ -95,6 +95,11 @@ var Fields = []FieldDef{
 		described("A note on the provider's billing, at most 200 characters; removing it sends an explicit `null`, which clears it.",
 			"The note on the record's billing, or null.").
 		checked(Check{MinLen: 1, MaxLen: 200}),
+	stringListField(FieldModels, func(r *Record) *[]string { return &r.Models }).
+		described("The model provider's models the gateway makes a model route for when it creates the record (each route's alias is the "+
+			"model's name), at least one, each once. Sent only on create: the platform neither returns it nor takes it in an update, so a "+
+			"change later is kept in state with a plan-time warning and sends nothing; use `model_sync_mode` to keep the routes in step.", "").
+		checked(Check{MinLen: 1}),
 
 	output(stringField(FieldOrgID, func(r *Record) *string { return &r.OrgID })).
 		described("The organization that owns the record.", ""),

@@ -35,6 +35,7 @@ const (
 	FieldBillingMode           Field = "billing_mode"
 	FieldBillingReason         Field = "billing_reason"
 	FieldBillingNote           Field = "billing_note"
+	FieldModels                Field = "models"
 
 	FieldOrgID        Field = "org_id"
 	FieldCatalogSlug  Field = "catalog_slug"
@@ -55,6 +56,8 @@ const (
 	KindInt64
 	// KindStringMap is a map of strings (credentials).
 	KindStringMap
+	// KindStringList is a list of strings (barndoor's models).
+	KindStringList
 	// KindObject is a JSON object (settings, extra_kwargs); Terraform holds it as a JSON string.
 	KindObject
 )
@@ -189,6 +192,19 @@ func stringMapField(f Field, at func(*Record) *map[string]string) FieldDef {
 			return nil
 		},
 		set: func(r *Record, v any) { m, _ := v.(map[string]string); *at(r) = m },
+	}
+}
+
+// stringListField is a list of strings; the data sources do not show it (no platform returns one).
+func stringListField(f Field, at func(*Record) *[]string) FieldDef {
+	return FieldDef{Field: f, Kind: KindStringList,
+		get: func(r *Record) any {
+			if l := *at(r); len(l) > 0 {
+				return l
+			}
+			return nil
+		},
+		set: func(r *Record, v any) { l, _ := v.([]string); *at(r) = l },
 	}
 }
 

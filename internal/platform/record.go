@@ -38,6 +38,7 @@ type Record struct {
 	BillingMode           string
 	BillingReason         string
 	BillingNote           string
+	Models                []string
 	APIKeyID              string
 
 	// Set by the platform only.

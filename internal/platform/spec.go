@@ -34,6 +34,9 @@ type FieldSpec struct {
 	// billing_reason while billing_mode is not_metered): a plan that would leave it unset then is
 	// refused. Nil when it is not.
 	RequiredWhen *FieldValue
+	// CreateOnly means the platform takes the field on create and nowhere else: an update never
+	// sends it, and a change of it after the create is kept in state only.
+	CreateOnly bool
 	// RequiredUnless means Required does not apply while this other field is set (flashback's
 	// secret, which a stored key named by api_key_id stands in for). Empty when it always does.
 	RequiredUnless Field

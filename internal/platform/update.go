@@ -43,7 +43,7 @@ func PlanUpdate(c Client, prior, planned Record, rotated []Field) (Patch, error)
 			if !slices.Contains(rotated, f) || (!planned.IsSet(f) && !fs.Clearable) {
 				continue
 			}
-		case def.PlatformDefault && !planned.IsSet(f):
+		case def.PlatformDefault && !planned.IsSet(f), fs.CreateOnly:
 			continue
 		case SameValue(f, prior, planned):
 			continue

@@ -33,6 +33,8 @@ func everyField() (platform.Spec, platform.Record) {
 			v = int64(7)
 		case platform.KindStringMap:
 			v = map[string]string{"k": "v"}
+		case platform.KindStringList:
+			v = []string{"a", "b"}
 		case platform.KindObject:
 			v = map[string]any{"k": json.Number("1")}
 		}

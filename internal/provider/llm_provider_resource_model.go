@@ -167,6 +167,14 @@ func jsonForm(def platform.FieldDef, v attr.Value) (any, error) {
 		return v.ValueBool(), nil
 	case types.Int64:
 		return v.ValueInt64(), nil
+	case types.List:
+		out := make([]string, 0, len(v.Elements()))
+		for _, e := range v.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out = append(out, s.ValueString())
+			}
+		}
+		return out, nil
 	case types.Map:
 		out := make(map[string]string, len(v.Elements()))
 		for k, e := range v.Elements() {

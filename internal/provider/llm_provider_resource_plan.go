@@ -152,6 +152,12 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan := rawAttributes(req.Plan.Raw)
 	for _, f := range spec.SupportedFields() {
+		if fs := spec.Fields[f]; fs.CreateOnly && !plan[string(f)].Equal(state[string(f)]) {
+			resp.Diagnostics.AddAttributeWarning(path.Root(string(f)), "Attribute Sent Only On Create",
+				fmt.Sprintf("The %s platform takes %s (its %s field) only when it creates a record and never returns it, so this change is kept in "+
+					"state and sends nothing; the record keeps what it was created with. To apply it to the platform, replace the record "+
+					"(terraform apply -replace) or change it there.", spec.Name, f, fs.Wire))
+		}
 		if spec.Fields[f].Replace && !plan[string(f)].Equal(state[string(f)]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(string(f)))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -109,6 +110,13 @@ func resourceAttribute(a tableAttribute) schema.Attribute {
 		a := schema.Int64Attribute{MarkdownDescription: doc, Optional: optional, Computed: computed, Sensitive: def.Sensitive}
 		if def.Check.Max != 0 {
 			a.Validators = []validator.Int64{int64validator.Between(def.Check.Min, def.Check.Max)}
+		}
+		return a
+	case platform.KindStringList:
+		a := schema.ListAttribute{MarkdownDescription: doc, ElementType: types.StringType, Optional: optional, Computed: computed, Sensitive: def.Sensitive,
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues()}}
+		if def.Check.MinLen > 0 {
+			a.Validators = append(a.Validators, listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(def.Check.MinLen)))
 		}
 		return a
 	case platform.KindStringMap:

@@ -900,6 +900,8 @@ func TestLLMProviderResource_modelFieldsMatchSchema(t *testing.T) {
 			values[a.Name] = types.Int64Value(30)
 		case stringMapType:
 			values[a.Name] = types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringValue("v-" + a.Name)})
+		case stringListType:
+			values[a.Name] = types.ListValueMust(types.StringType, []attr.Value{types.StringValue("v-" + a.Name)})
 		default:
 			values[a.Name] = types.StringValue("v-" + a.Name)
 		}
@@ -1076,6 +1078,68 @@ func TestAccLLMProviderResource_flashbackStoredKey(t *testing.T) {
 					return nil
 				},
 			},
+		},
+	})
+}
+
+// TestAccLLMProviderResource_barndoorModels: models is validated at plan time, sent on create
+// (the gateway makes a route per model), kept in state though never returned, and a later change
+// is kept in state with nothing sent, since the platform takes it only on create.
+func TestAccLLMProviderResource_barndoorModels(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	base := resourceCases()[2].base
+	cfg := func(models string) string {
+		return m.providerConfig(barndoor.Name) + renderResource(with(base, map[string]string{"models": models}))
+	}
+	emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	models := func(want ...string) statecheck.StateCheck {
+		values := make([]knownvalue.Check, len(want))
+		for i, w := range want {
+			values[i] = knownvalue.StringExact(w)
+		}
+		return statecheck.ExpectKnownValue(testResource, tfjsonpath.New("models"), knownvalue.ListExact(values))
+	}
+	var id string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyedAll(t, m, barndoor.Name),
+		Steps: []resource.TestStep{
+			{Config: cfg(`[]`), ExpectError: phrases("models list must contain at least 1 elements")},
+			{Config: cfg(`["gpt-4o", "gpt-4o"]`), ExpectError: phrases("duplicate values")},
+			{Config: cfg(`["gpt-4o", ""]`), ExpectError: phrases("string length must be at least 1")},
+			{
+				PreConfig:         clearJournal(m),
+				Config:            cfg(`["gpt-4o", "gpt-4o-mini"]`),
+				ConfigStateChecks: []statecheck.StateCheck{models("gpt-4o", "gpt-4o-mini")},
+				Check: func(s *terraform.State) error {
+					posts := journalBodies(t, m, http.MethodPost)
+					if len(posts) != 1 || fmt.Sprint(posts[0]["models"]) != "[gpt-4o gpt-4o-mini]" {
+						return fmt.Errorf("create bodies %v, want one with models [gpt-4o gpt-4o-mini]", posts)
+					}
+					id = s.RootModule().Resources[testResource].Primary.ID
+					if routes := m.srv.Barndoor().ModelRoutes(id); !slices.Equal(routes, []string{"gpt-4o", "gpt-4o-mini"}) {
+						return fmt.Errorf("model routes %v", routes)
+					}
+					return nil
+				},
+			},
+			{Config: cfg(`["gpt-4o", "gpt-4o-mini"]`), ConfigPlanChecks: emptyPlan},
+			{
+				PreConfig:         clearJournal(m),
+				Config:            cfg(`["gpt-4o"]`),
+				ConfigStateChecks: []statecheck.StateCheck{models("gpt-4o")},
+				Check: func(*terraform.State) error {
+					if w := m.writes(); len(w) != 0 {
+						return fmt.Errorf("a change of models sent %v", w)
+					}
+					if routes := m.srv.Barndoor().ModelRoutes(id); !slices.Equal(routes, []string{"gpt-4o", "gpt-4o-mini"}) {
+						return fmt.Errorf("model routes %v changed", routes)
+					}
+					return nil
+				},
+			},
+			{Config: cfg(`["gpt-4o"]`), ConfigPlanChecks: emptyPlan},
 		},
 	})
 }

@@ -66,9 +66,14 @@ func (a tableAttribute) attrType() attr.Type {
 		return types.Int64Type
 	case platform.KindStringMap:
 		return stringMapType
+	case platform.KindStringList:
+		return stringListType
 	}
 	return types.StringType
 }
+
+// stringListType is the type of a list of strings (barndoor's models).
+var stringListType = types.ListType{ElemType: types.StringType}
 
 // null is the attribute's null value.
 func (a tableAttribute) null() attr.Value {
@@ -79,6 +84,8 @@ func (a tableAttribute) null() attr.Value {
 		return types.Int64Null()
 	case stringMapType:
 		return types.MapNull(types.StringType)
+	case stringListType:
+		return types.ListNull(types.StringType)
 	}
 	return types.StringNull()
 }
@@ -103,6 +110,14 @@ func (a tableAttribute) fromJSON(v any) attr.Value {
 	case int64:
 		if a.Def.Kind == platform.KindInt64 {
 			return types.Int64Value(val)
+		}
+	case []string:
+		if a.Def.Kind == platform.KindStringList {
+			elems := make([]attr.Value, len(val))
+			for i, s := range val {
+				elems[i] = types.StringValue(s)
+			}
+			return types.ListValueMust(types.StringType, elems)
 		}
 	case map[string]string:
 		if a.Def.Kind == platform.KindStringMap {

@@ -53,6 +53,8 @@ var Spec = platform.Spec{
 		platform.FieldBillingReason: {Wire: "billing_reason", Clearable: true,
 			RequiredWhen: &platform.FieldValue{Field: platform.FieldBillingMode, Value: "not_metered"}},
 		platform.FieldBillingNote: {Wire: "billing_note", Clearable: true},
+		platform.FieldModels: {Wire: "models", CreateOnly: true, MayOmit: true,
+			Doc: "sent on create only; the `Provider` answer has no such field, so it is never read back and an import leaves it null"},
 	},
 	Computed: map[platform.Field]string{
 		platform.FieldOrgID: "org_id", platform.FieldCatalogSlug: "catalog_slug",

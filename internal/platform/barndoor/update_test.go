@@ -58,6 +58,8 @@ func TestPlanUpdateWireBody(t *testing.T) {
 		{Name: "cleared billing note is an explicit null", Prior: notMetered,
 			Planned: with(func(r *platform.Record) { r.BillingMode, r.BillingReason = "not_metered", "subscription" }),
 			Body:    `{"billing_note":null}`},
+		{Name: "models is sent on create only, never in an update", Prior: prior,
+			Planned: with(func(r *platform.Record) { r.Models = []string{"gpt-4o"} })},
 		{Name: "unset billing mode is left to the platform", Prior: notMetered,
 			Planned: with(func(r *platform.Record) { r.BillingReason, r.BillingNote = "subscription", "prepaid" })},
 		{Name: "unset platform default is left to the platform", Prior: prior,

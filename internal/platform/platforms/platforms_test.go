@@ -198,7 +198,7 @@ func TestSpecsMatchDesign(t *testing.T) {
 		},
 		barndoor.Name: {
 			supported: []platform.Field{name, mp, url, en, key, cred, auth, conn, cat, set, rt, st, ehc, platform.FieldModelSyncMode,
-				platform.FieldBillingMode, platform.FieldBillingReason, platform.FieldBillingNote},
+				platform.FieldBillingMode, platform.FieldBillingReason, platform.FieldBillingNote, platform.FieldModels},
 			required: []platform.Field{name, mp}, replace: []platform.Field{mp, cat}, endpoint: "", unique: name,
 		},
 		keywordsai.Name: {
