@@ -62,6 +62,9 @@ type Spec struct {
 	DefaultEndpoint string
 	// EndpointExample shows what an endpoint looks like, for documentation and errors.
 	EndpointExample string
+	// EndpointDoc says what else users should know of the endpoint (another host the platform's
+	// own client uses), for documentation; empty when nothing.
+	EndpointDoc string
 	// IDDoc says what the platform's record id is, e.g. "the provider UUID", and IDExample shows one.
 	IDDoc, IDExample string
 	// NameDoc says how the platform keeps names unique; empty when it has no names.
@@ -76,6 +79,9 @@ type Spec struct {
 	ModelProviderWire map[string]string
 	// ModelProviderDoc explains the mapping for the attribute's documentation.
 	ModelProviderDoc string
+	// CredentialKeys are the credentials keys the platform documents per canonical model
+	// provider; a model provider not listed has no documented keys, and takes any.
+	CredentialKeys map[string][]string
 	// Computed maps the output fields the platform fills (org_id, created_at, managed, ...) to
 	// their wire names.
 	Computed map[Field]string

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -88,6 +89,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.AddAttributeError(path.Root("model_provider"), "Model Provider Not Supported On "+platformTitle(spec),
 			fmt.Sprintf("The %s platform does not accept model_provider %q. Allowed values: %s.", spec.Name, modelProvider, strings.Join(spec.ModelProviders, ", ")))
 	}
+	checkCredentialKeys(spec, cfg, &resp.Diagnostics)
 	// A field required while another holds a value (barndoor's billing_reason while billing_mode is
 	// not_metered) is refused here rather than by the platform mid-apply. The other field is read
 	// from the plan, which holds the platform's value when the configuration leaves it unset.
@@ -160,6 +162,36 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 		if spec.Fields[f].Replace && !plan[string(f)].Equal(state[string(f)]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(string(f)))
+		}
+	}
+}
+
+// checkCredentialKeys warns of a credentials key the platform does not document for the
+// configured model provider: a typo (deployment instead of deployment_id) would otherwise reach
+// the platform, which may ignore it. A warning, since whether the platform refuses such a key is
+// not documented. It names keys, never values.
+func checkCredentialKeys(spec platform.Spec, cfg map[string]tftypes.Value, diags *diag.Diagnostics) {
+	modelProvider, ok := knownString(cfg["model_provider"])
+	documented, listed := spec.CredentialKeys[modelProvider]
+	if !ok || !listed {
+		return
+	}
+	for _, name := range []string{"credentials", "credentials_wo"} {
+		var values map[string]tftypes.Value
+		if v := cfg[name]; !v.IsKnown() || v.IsNull() || v.As(&values) != nil {
+			continue
+		}
+		for _, key := range sortedKeys(values) {
+			if slices.Contains(documented, key) {
+				continue
+			}
+			allowed := "none"
+			if len(documented) > 0 {
+				allowed = strings.Join(documented, ", ")
+			}
+			diags.AddAttributeWarning(path.Root(name).AtMapKey(key), "Undocumented Credential Key",
+				fmt.Sprintf("The %s platform documents no %s.%s for model_provider %q; its documented %s keys are: %s (api_key has its own attribute). "+
+					"Check the key's spelling; the platform may ignore or refuse it.", spec.Name, name, key, modelProvider, name, allowed))
 		}
 	}
 }

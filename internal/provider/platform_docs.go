@@ -116,7 +116,11 @@ func endpointDoc() string {
 	var defaults, none []string
 	for _, spec := range platforms.Specs() {
 		if spec.DefaultEndpoint != "" {
-			defaults = append(defaults, fmt.Sprintf("%s `%s`", spec.Name, spec.DefaultEndpoint))
+			s := fmt.Sprintf("%s `%s`", spec.Name, spec.DefaultEndpoint)
+			if spec.EndpointDoc != "" {
+				s += " (" + spec.EndpointDoc + ")"
+			}
+			defaults = append(defaults, s)
 		} else {
 			none = append(none, fmt.Sprintf("%s has no default (`%s`)", spec.Name, spec.EndpointExample))
 		}

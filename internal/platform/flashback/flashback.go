@@ -50,7 +50,8 @@ var Spec = platform.Spec{
 	Name: Name, Noun: "AI LLM configuration", IDDoc: "the `aiLlmId`", Validates: true,
 	IDExample:       "9b2f0c1e-5d4a-4c7b-8e3f-2a6d1b0c9e8f",
 	DefaultEndpoint: "https://backend.flashback.tech", EndpointExample: "https://backend.flashback.tech",
-	NameDoc: "unique within the workspace", UniqueKey: platform.FieldName,
+	EndpointDoc: "the host of the API reference's examples; flashback's TypeScript client defaults to `https://api.flashback.tech`, which `endpoint` can name instead",
+	NameDoc:     "unique within the workspace", UniqueKey: platform.FieldName,
 	ModelProviders: platform.CanonicalModelProviders,
 	ModelProviderWire: func() map[string]string {
 		m := map[string]string{}

@@ -43,6 +43,13 @@ var Spec = platform.Spec{
 		platform.FieldCredentials: {Wire: "credentials (other keys)", Clearable: true, MayOmit: true,
 			Doc: "every credential except `api_key`, which has its own attribute"},
 	},
+	// The create page's credential keys per provider, but api_key (its own attribute). The page
+	// documents none for google-vertex and xai; whether the API refuses another key is not
+	// documented, so an undocumented key is a plan-time warning, not an error.
+	CredentialKeys: map[string][]string{
+		"openai": {"organization"}, "anthropic": {}, "google_ai": {}, "azure_openai": {"endpoint", "deployment_id"},
+		"bedrock": {"aws_access_key_id", "aws_secret_access_key", "region"},
+	},
 }
 
 // wire is refactor's paths and mapping.
