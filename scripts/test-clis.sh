@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The go test part of make test: unit tests once, acceptance tests (TestAcc*) once per CLI.
+# The go test part of make test: unit tests once, acceptance tests (TestAcc*) once per CLI, and the
+# provider's once more on keywordsai's newer API generation.
 #   - Every test that is not TestAcc* runs once, on the oldest Terraform: unit, mock and platform client
 #     tests, and the demo and bench smoke tests, which test our scripts rather than a CLI's behaviour.
 #   - TestAcc* tests drive a CLI through plan, apply, import and refresh, so they run on each CLI in
@@ -76,9 +77,18 @@ for cli in $clis; do
   fi
 done
 
+# The provider's acceptance tests once more against Respan's newer keywordsai API generation (v2), on
+# the oldest Terraform: the same tests, the mock answering as v2 and the keywordsai provider blocks
+# naming it (apiVersionLine in internal/provider). The mock's own tests pin their generation.
+oldest_label=$(cli_label "$oldest")
+echo "=== provider acceptance tests on keywordsai v2 ($oldest_label) ==="
+if ! TF_ACC_TERRAFORM_PATH=$oldest LLM_MOCK_KEYWORDSAI_GENERATION=v2 go test -count=1 -timeout 40m -parallel 4 -run '^TestAcc' ./internal/provider; then
+  failed+=("FAIL: provider acceptance tests on keywordsai v2 (run on $oldest_label)")
+fi
+
 echo "=== summary ==="
 if [ ${#failed[@]} -eq 0 ]; then
-  echo "PASS: unit tests once; acceptance tests on: $(for cli in $clis; do v=$(cli_var "$cli"); cli_label "${!v}"; done | paste -sd, | sed 's/,/, /g')"
+  echo "PASS: unit tests once; acceptance tests on: $(for cli in $clis; do v=$(cli_var "$cli"); cli_label "${!v}"; done | paste -sd, | sed 's/,/, /g'); provider acceptance tests on keywordsai v2"
   exit 0
 fi
 printf '%s\n' "${failed[@]}"

@@ -352,7 +352,7 @@ func TestAccLLMProviderResource_keywordsaiExtraKwargsReadBack(t *testing.T) {
 // with one API version, api_version is refused before any request.
 func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 	m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIGeneration: mockkeywordsai.GenerationV2}))
-	provider := strings.Replace(m.providerConfig(keywordsai.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1)
+	provider := m.keywordsaiV2Config()
 	base := resourceCases()[3].base
 	changed := with(base, map[string]string{"extra_kwargs": `jsonencode({ timeout = 90 })`})
 	requireKey := func(*terraform.State) error {
@@ -392,7 +392,7 @@ func TestAccLLMProviderResource_keywordsaiV2KeepsTheKey(t *testing.T) {
 // platform keeps its key; with api_key_wo the change goes through and carries the new key.
 func TestAccLLMProviderResource_keywordsaiV2ChangeNeedsTheKey(t *testing.T) {
 	m := newTestMock(t, mockserver.WithModes(mockserver.Modes{KeywordsAIGeneration: mockkeywordsai.GenerationV2}))
-	provider := strings.Replace(m.providerConfig(keywordsai.Name), "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1)
+	provider := m.keywordsaiV2Config()
 	m.call(t, http.MethodPost, "/api/providers/", map[string]any{
 		"provider_id": "kw-adopted", "provider_name": "KW adopted", "extra_kwargs": map[string]any{"api_key": "k-existing", "timeout": 30},
 	})

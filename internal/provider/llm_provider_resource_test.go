@@ -179,7 +179,7 @@ func resourceCases() []resourceCase {
 			},
 			updateAttr: "name", updateValue: `"KW Renamed"`, updateWire: []string{"provider_name"},
 			replaceAttr: "provider_id", replaceValue: `"kw-secondary"`,
-			secretAttr: "api_key", secretWire: "api_key",
+			secretAttr: "api_key", secretWire: keywordsaiKeyWire(),
 			outOfBand: func(t *testing.T, m *testMock, id string) {
 				m.call(t, http.MethodPatch, "/api/providers/"+id+"/", map[string]any{"provider_name": "KW Out Of Band"})
 			},
@@ -188,7 +188,7 @@ func resourceCases() []resourceCase {
 				m.call(t, http.MethodDelete, "/api/providers/"+id+"/", nil)
 			},
 			computed: []string{"id", "created_at"},
-			secrets:  []string{"api_key", "extra_kwargs", "base_url"},
+			secrets:  keywordsaiUnreadable(),
 			invalid: []invalidCase{
 				{name: "n/a model provider", set: map[string]string{"model_provider": `"openai"`}, error: []string{"Attribute Not Supported On Keywordsai", `"model_provider" is not an attribute of the keywordsai platform`, "The keywordsai platform supports: " + keywordsai.Spec.SupportedList()}},
 				{name: "missing provider_id", drop: []string{"provider_id"}, error: []string{`The keywordsai platform requires "provider_id"`}},
@@ -721,7 +721,29 @@ func TestAccLLMProviderResource_flashbackModelProviderInPlace(t *testing.T) {
 	})
 }
 
-// TestAccLLMProviderResource_keywordsaiBaseURL: base_url travels inside extra_kwargs, merged with it.
+// keywordsaiV2 reports whether the suite runs on Respan's newer generation (see apiVersionLine).
+func keywordsaiV2() bool { return apiVersionLine(keywordsai.Name) != "" }
+
+// keywordsaiKeyWire is where keywordsai's API key travels: top-level api_key on the first
+// generation, inside extra_kwargs on v2.
+func keywordsaiKeyWire() string {
+	if keywordsaiV2() {
+		return "extra_kwargs"
+	}
+	return "api_key"
+}
+
+// keywordsaiUnreadable are the attributes an import of a keywordsai record cannot recover: the
+// key, and on the first generation extra_kwargs (never answered) with the base_url inside it.
+func keywordsaiUnreadable() []string {
+	if keywordsaiV2() {
+		return []string{"api_key"}
+	}
+	return []string{"api_key", "extra_kwargs", "base_url"}
+}
+
+// TestAccLLMProviderResource_keywordsaiBaseURL: base_url travels inside extra_kwargs, merged with it
+// (and on v2 with the key, which the platform replaces together with the object).
 func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
@@ -748,9 +770,13 @@ func TestAccLLMProviderResource_keywordsaiBaseURL(t *testing.T) {
 			{
 				PreConfig: clearJournal(m),
 				Config:    m.providerConfig(keywordsai.Name) + renderResource(with(base, map[string]string{"base_url": `"https://kw2.example.com/openai"`})),
-				Check: expectBodies(t, m, http.MethodPatch, map[string]any{
-					"extra_kwargs": map[string]any{"base_url": "https://kw2.example.com/openai", "timeout": 60},
-				}),
+				Check: expectBodies(t, m, http.MethodPatch, map[string]any{"extra_kwargs": func() map[string]any {
+					extra := map[string]any{"base_url": "https://kw2.example.com/openai", "timeout": 60}
+					if keywordsaiV2() {
+						extra["api_key"] = "kw-key-initial"
+					}
+					return extra
+				}()}),
 			},
 		},
 	})

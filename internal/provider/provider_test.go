@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/mockserver"
+	mockkeywordsai "github.com/llmconfig/terraform-provider-llm/internal/mockserver/keywordsai"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/barndoor"
 	"github.com/llmconfig/terraform-provider-llm/internal/platform/flashback"
@@ -111,7 +112,27 @@ func (m *testMock) endpoint(p platform.Name) string {
 }
 
 func (m *testMock) providerConfig(p platform.Name) string {
-	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token    = %q\n  max_retries = 6\n}\n", p, m.endpoint(p), testToken)
+	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token    = %q\n  max_retries = 6\n%s}\n", p, m.endpoint(p), testToken, apiVersionLine(p))
+}
+
+// keywordsaiV2Config is the keywordsai provider block with api_version = "v2", whichever
+// generation the suite runs on.
+func (m *testMock) keywordsaiV2Config() string {
+	cfg := m.providerConfig(keywordsai.Name)
+	if apiVersionLine(keywordsai.Name) == "" {
+		cfg = strings.Replace(cfg, "  max_retries = 6\n", "  max_retries = 6\n  api_version = \"v2\"\n", 1)
+	}
+	return cfg
+}
+
+// apiVersionLine is the provider block's api_version for the mock's keywordsai generation: the
+// suite runs on Respan's newer one with LLM_MOCK_KEYWORDSAI_GENERATION=v2 (make test does, once),
+// and the provider block then names it, as a user of that generation's endpoint would.
+func apiVersionLine(p platform.Name) string {
+	if p == keywordsai.Name && os.Getenv(mockserver.EnvKeywordsAIGeneration) == mockkeywordsai.GenerationV2 {
+		return "  api_version = \"v2\"\n"
+	}
+	return ""
 }
 
 // tokenURL is the mock's OAuth2 token endpoint.
@@ -120,8 +141,8 @@ func (m *testMock) tokenURL() string { return m.ts.URL + mockserver.TokenPath }
 // clientCredentialsConfig is providerConfig with client credentials instead of the token; extra
 // lines go inside the provider block.
 func (m *testMock) clientCredentialsConfig(p platform.Name, extra ...string) string {
-	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token_url = %q\n  client_id = %q\n  client_secret = %q\n  max_retries = 6\n%s}\n",
-		p, m.endpoint(p), m.tokenURL(), testClientID, testClientSecret, strings.Join(append(extra, ""), "\n"))
+	return fmt.Sprintf("provider \"llm\" {\n  platform = %q\n  endpoint = %q\n  token_url = %q\n  client_id = %q\n  client_secret = %q\n  max_retries = 6\n%s%s}\n",
+		p, m.endpoint(p), m.tokenURL(), testClientID, testClientSecret, apiVersionLine(p), strings.Join(append(extra, ""), "\n"))
 }
 
 // writes returns the journaled requests that change something (everything but GET).
@@ -193,7 +214,20 @@ func (m *testMock) platformKeys(t *testing.T, p platform.Name) []string {
 	case barndoor.Name:
 		items, _ = m.getAny(t, "/api/llm-gateway/admin/providers").([]any)
 	case keywordsai.Name:
-		items, _ = m.getAny(t, "/api/providers/").([]any)
+		// A bare array on the first generation, pages {count, next, previous, results} on v2.
+		for path := "/api/providers/"; path != ""; {
+			switch page := m.getAny(t, path).(type) {
+			case []any:
+				items, path = page, ""
+			case map[string]any:
+				results, _ := page["results"].([]any)
+				items = append(items, results...)
+				next, _ := page["next"].(string)
+				path = strings.TrimPrefix(next, m.ts.URL)
+			default:
+				path = ""
+			}
+		}
 		key = "provider_id"
 	}
 	var keys []string
