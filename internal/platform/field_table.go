@@ -114,6 +114,9 @@ var Fields = []FieldDef{
 	// ever holds one; the list resource leaves such records out.
 	dataSourceOnly(boolField(FieldManaged, func(r *Record) **bool { return &r.Managed })).
 		described("", "Whether the platform itself owns the record: a managed record cannot be changed or deleted, and should not be imported."),
+	// Both change without any change of the configuration (a health check, binding a connection):
+	// in the resource, each would be unknown in every update's plan, or an inconsistent result
+	// when an update changes it.
 	dataSourceOnly(stringField(FieldHealthStatus, func(r *Record) *string { return &r.HealthStatus })).
 		described("", "The platform's last health check of the model provider (e.g. `unverified`, `healthy`); only the data sources show it, "+
 			"since it changes without any configuration change."),
