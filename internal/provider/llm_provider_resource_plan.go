@@ -48,7 +48,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	spec := r.data.Spec
-	cfg := rawAttributes(req.Config.Raw)
+	cfg, plan := rawAttributes(req.Config.Raw), rawAttributes(req.Plan.Raw)
 	configured := map[string]bool{}
 	for name := range attributeFields {
 		// Unknown counts as set: it will be set.
@@ -98,7 +98,7 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if when == nil || configured[string(f)] {
 			continue
 		}
-		if v, ok := knownString(rawAttributes(req.Plan.Raw)[string(when.Field)]); ok && v == when.Value {
+		if v, ok := knownString(plan[string(when.Field)]); ok && v == when.Value {
 			resp.Diagnostics.AddAttributeError(path.Root(string(f)), "Missing Required Attribute",
 				fmt.Sprintf("%s is %q, and the %s platform then requires %q (its %s field). Set %s, or change %s.",
 					when.Field, when.Value, spec.Name, f, spec.Fields[f].Wire, f, when.Field))
@@ -120,7 +120,6 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// Where the platform replaces a field and the key as one object, a change of the field sends the
 	// key again; without one in the configuration the platform would be left with none.
 	if !configured["api_key"] && !configured["api_key_wo"] {
-		plan := rawAttributes(req.Plan.Raw)
 		for _, f := range r.data.APIVersion.KeySentWith {
 			if !plan[string(f)].Equal(state[string(f)]) {
 				resp.Diagnostics.AddAttributeError(path.Root(string(f)), "API Key Required For This Change",
@@ -152,7 +151,6 @@ func (r *llmProviderResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if spec.Supports(platform.FieldEnabled) && cfg["enabled"].IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("enabled"), true)...)
 	}
-	plan := rawAttributes(req.Plan.Raw)
 	for _, f := range spec.SupportedFields() {
 		if fs := spec.Fields[f]; fs.CreateOnly && !plan[string(f)].Equal(state[string(f)]) {
 			resp.Diagnostics.AddAttributeWarning(path.Root(string(f)), "Attribute Sent Only On Create",

@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
@@ -63,5 +66,42 @@ func TestCheckCredentialKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModifyPlanWarnsOfAnUndocumentedCredentialKey: the plan of a refactor record with a
+// mistyped credentials key carries the warning, from ModifyPlan itself, and no error.
+func TestModifyPlanWarnsOfAnUndocumentedCredentialKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &llmProviderResource{data: &providerData{Spec: mustSpec(t, refactor.Name)}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+	}
+	values["model_provider"] = tftypes.NewValue(tftypes.String, "azure_openai")
+	values["api_key"] = tftypes.NewValue(tftypes.String, "secret-value")
+	values["credentials"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String},
+		map[string]tftypes.Value{"deployment": tftypes.NewValue(tftypes.String, "secret-value")})
+	raw := tftypes.NewValue(typ, values)
+	req := fwresource.ModifyPlanRequest{
+		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw},
+		Plan:   tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw},
+		State:  tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, nil)},
+	}
+	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("errors: %v", resp.Diagnostics)
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 || warnings[0].Summary() != "Undocumented Credential Key" || !strings.Contains(warnings[0].Detail(), "credentials.deployment") {
+		t.Fatalf("warnings %v, want one Undocumented Credential Key naming credentials.deployment", warnings)
+	}
+	if strings.Contains(warnings[0].Detail(), "secret-value") {
+		t.Fatalf("the warning shows a credential's value: %s", warnings[0].Detail())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/llmconfig/terraform-provider-llm/internal/platform"
 )
@@ -205,8 +206,11 @@ var dtoFields = platform.AllReturned(platform.FieldName, platform.FieldModelProv
 
 // dtoFieldsWithKey are those of an AiLlmDTO that carries apiKeyId, which it has only when the
 // record uses a stored key.
-var dtoFieldsWithKey = platform.AllReturned(platform.FieldName, platform.FieldModelProvider, platform.FieldBaseURL,
-	platform.FieldWorkspaceID, platform.FieldOrgID, platform.FieldCreatedAt, platform.FieldAPIKeyID)
+var dtoFieldsWithKey = func() map[platform.Field]bool {
+	out := maps.Clone(dtoFields)
+	out[platform.FieldAPIKeyID] = true
+	return out
+}()
 
 // decodeWriteAnswer reads the answer of a create or an update (CreateAiLlmResponse,
 // UpdateAiLlmResponse), which holds only the aiLlmId; id stands in for an update answer without one.
